@@ -1,0 +1,26 @@
+//! The business core of the order management system.
+//!
+//! Everything here is pure: no I/O, no async, no clock. Time is always passed in by the
+//! caller, so every rule can be tested with fixed dates and embedded in any program.
+//!
+//! - [`party`]: companies ([`party::Societe`]), people ([`party::Tiers`]), addresses
+//!   ([`party::Adresse`]) and the role-carrying links between them.
+//! - [`catalogue`]: articles and their stock rules.
+//! - [`vat`]: VAT rates and codes, with the default rate.
+//! - [`pricing`]: the exact pricing of an order (`docs/pricing.md`).
+//! - [`order`]: the order ([`order::Commande`]), its lines, its number and its state machine.
+//! - [`calendar`]: French working days, for the planned delivery date.
+
+pub mod calendar;
+pub mod catalogue;
+pub mod ids;
+pub mod money;
+pub mod order;
+pub mod party;
+pub mod pricing;
+pub mod text;
+pub mod vat;
+
+mod error;
+
+pub use error::ValueError;
