@@ -32,8 +32,7 @@ pub(crate) fn parse_uuid(text: &str, what: &'static str) -> Result<u128, ValueEr
             "a UUID such as 0190f5e2-7b1c-7c3e-9a55-2f1d3c4b5a69",
         ));
     }
-    u128::from_str_radix(&hex, 16)
-        .map_err(|_| ValueError::malformed(what, text, "a UUID"))
+    u128::from_str_radix(&hex, 16).map_err(|_| ValueError::malformed(what, text, "a UUID"))
 }
 
 fn hyphens_at_uuid_positions(text: &str) -> bool {

@@ -47,9 +47,8 @@ pub fn parse_decimal(text: &str, what: &'static str) -> Result<Decimal, ValueErr
             "expected a decimal number such as \"12.50\"",
         ));
     }
-    text.parse::<Decimal>().map_err(|_| {
-        ValueError::malformed(what, text, "the number is too large or too precise")
-    })
+    text.parse::<Decimal>()
+        .map_err(|_| ValueError::malformed(what, text, "the number is too large or too precise"))
 }
 
 fn is_digits(s: &str) -> bool {
@@ -249,7 +248,9 @@ mod tests {
     fn parses_plain_decimals_only() {
         assert_eq!(parse_decimal("12.50", "x").unwrap(), d("12.50"));
         assert_eq!(parse_decimal("-3", "x").unwrap(), d("-3"));
-        for bad in ["", "abc", "1e3", " 1", "1,5", "1.", ".5", "--1", "+1", "1.2.3"] {
+        for bad in [
+            "", "abc", "1e3", " 1", "1,5", "1.", ".5", "--1", "+1", "1.2.3",
+        ] {
             assert!(parse_decimal(bad, "x").is_err(), "{bad:?} accepted");
         }
         assert!(parse_decimal("123456789012345678901234567890123", "x").is_err());

@@ -26,7 +26,10 @@ pub(crate) fn bounded(raw: &str, what: &'static str, max: usize) -> Result<Strin
     if len > max {
         return Err(ValueError::TooLong { what, len, max });
     }
-    if value.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+    if value
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
         return Err(ValueError::malformed(
             what,
             value,
@@ -140,19 +143,25 @@ mod tests {
 
     #[test]
     fn search_key_ignores_case_accents_and_punctuation() {
-        assert_eq!(
-            search_key("  Léa  D'Argent-Müller "),
-            "lea d argent muller"
-        );
+        assert_eq!(search_key("  Léa  D'Argent-Müller "), "lea d argent muller");
         assert_eq!(search_key("ÉLODIE Œuvray"), "elodie oeuvray");
         assert_eq!(search_key("François"), search_key("FRANCOIS"));
     }
 
     #[test]
     fn bounded_text_refuses_empty_long_and_control() {
-        assert!(matches!(bounded("  ", "x", 5), Err(ValueError::Empty { .. })));
-        assert!(matches!(bounded("abcdef", "x", 5), Err(ValueError::TooLong { len: 6, .. })));
-        assert!(matches!(bounded("a\u{0}b", "x", 5), Err(ValueError::Malformed { .. })));
+        assert!(matches!(
+            bounded("  ", "x", 5),
+            Err(ValueError::Empty { .. })
+        ));
+        assert!(matches!(
+            bounded("abcdef", "x", 5),
+            Err(ValueError::TooLong { len: 6, .. })
+        ));
+        assert!(matches!(
+            bounded("a\u{0}b", "x", 5),
+            Err(ValueError::Malformed { .. })
+        ));
         assert_eq!(bounded(" ab ", "x", 5).unwrap(), "ab");
     }
 }

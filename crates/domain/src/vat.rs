@@ -209,10 +209,16 @@ mod tests {
     fn code_gives_rate_and_default_applies_without_code() {
         let table = [code("NORMAL", 20, true), code("REDUIT", 10, false)];
         let reduit = VatCodeId::new("reduit").unwrap();
-        assert_eq!(rate_for(&table, Some(&reduit)).unwrap().percent(), Decimal::from(10));
+        assert_eq!(
+            rate_for(&table, Some(&reduit)).unwrap().percent(),
+            Decimal::from(10)
+        );
         assert_eq!(rate_for(&table, None).unwrap().percent(), Decimal::from(20));
         let unknown = VatCodeId::new("X").unwrap();
-        assert_eq!(rate_for(&table, Some(&unknown)), Err(UnknownVatCode(unknown)));
+        assert_eq!(
+            rate_for(&table, Some(&unknown)),
+            Err(UnknownVatCode(unknown))
+        );
         assert_eq!(rate_for(&[], None).unwrap(), VatRate::standard());
     }
 

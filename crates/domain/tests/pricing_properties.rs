@@ -1,6 +1,9 @@
 //! The invariants of pricing, for any valid order, and the refusal of any bad input with
 //! one of the documented codes, never a panic.
 
+// A test fails by panicking, helpers included.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use domain::money::{Amount, Quantity, UnitPrice};
 use domain::pricing::{price, LineInput, Pricing, PricingDocument};
 use domain::vat::VatRate;
@@ -61,7 +64,13 @@ fn order() -> impl Strategy<Value = (Vec<LineInput>, Amount)> {
 }
 
 fn every_amount(p: &Pricing) -> Vec<Decimal> {
-    let mut all = vec![p.total_ht, p.global_discount, p.total_ht_net, p.total_vat, p.total_ttc];
+    let mut all = vec![
+        p.total_ht,
+        p.global_discount,
+        p.total_ht_net,
+        p.total_vat,
+        p.total_ttc,
+    ];
     for l in &p.lines {
         all.extend([l.net, l.vat, l.total]);
     }
@@ -138,7 +147,9 @@ fn raw_value() -> impl Strategy<Value = String> {
     prop_oneof![
         any::<i64>().prop_map(|n| n.to_string()),
         (-5i64..5).prop_map(|n| n.to_string()),
-        any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(|f| format!("{f:?}")),
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(|f| format!("{f:?}")),
         "[-0-9.eE]{0,40}".prop_map(|s| format!("{s:?}")),
         "\\PC{0,20}".prop_map(|s| serde_json::to_string(&s).unwrap()),
         Just("null".to_owned()),
@@ -158,10 +169,15 @@ fn raw_line() -> impl Strategy<Value = String> {
         prop::option::of(raw_value()),
     )
         .prop_map(|(q, p, d, r)| {
-            let fields: Vec<String> = [("quantity", q), ("unit_price", p), ("discount", d), ("vat_rate", r)]
-                .into_iter()
-                .filter_map(|(name, value)| value.map(|v| format!("\"{name}\": {v}")))
-                .collect();
+            let fields: Vec<String> = [
+                ("quantity", q),
+                ("unit_price", p),
+                ("discount", d),
+                ("vat_rate", r),
+            ]
+            .into_iter()
+            .filter_map(|(name, value)| value.map(|v| format!("\"{name}\": {v}")))
+            .collect();
             format!("{{{}}}", fields.join(", "))
         })
 }

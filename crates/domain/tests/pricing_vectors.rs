@@ -1,6 +1,9 @@
 //! Every worked case of `pricing-vectors.json` (shared with the product documents, copied
 //! here so that the crate's tests run anywhere), priced through the pricing document.
 
+// A test fails by panicking, helpers included.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::path::Path;
 use std::str::FromStr;
 
@@ -27,7 +30,11 @@ fn same_by_value(path: &str, expected: &Value, actual: &Value) -> Result<(), Str
         }
         (Value::Array(e), Value::Array(a)) => {
             if e.len() != a.len() {
-                return Err(format!("{path}: {} items expected, {} found", e.len(), a.len()));
+                return Err(format!(
+                    "{path}: {} items expected, {} found",
+                    e.len(),
+                    a.len()
+                ));
             }
             for (i, (ev, av)) in e.iter().zip(a).enumerate() {
                 same_by_value(&format!("{path}[{i}]"), ev, av)?;
@@ -50,7 +57,11 @@ fn same_by_value(path: &str, expected: &Value, actual: &Value) -> Result<(), Str
 #[test]
 fn every_vector_prices_as_expected() {
     let cases: Vec<Value> = serde_json::from_str(VECTORS).unwrap();
-    assert!(cases.len() >= 60, "the vectors file lost cases: {}", cases.len());
+    assert!(
+        cases.len() >= 60,
+        "the vectors file lost cases: {}",
+        cases.len()
+    );
     let mut failures = Vec::new();
     for (i, case) in cases.iter().enumerate() {
         let document: PricingDocument = serde_json::from_value(case["input"].clone())
@@ -65,13 +76,22 @@ fn every_vector_prices_as_expected() {
             }
             (None, Some(code), Err(err)) => {
                 if code.as_str() != Some(err.code()) {
-                    failures.push(format!("case {i}: expected error {code}, got {}: {err}", err.code()));
+                    failures.push(format!(
+                        "case {i}: expected error {code}, got {}: {err}",
+                        err.code()
+                    ));
                 }
             }
             (_, _, outcome) => failures.push(format!("case {i}: unexpected outcome {outcome:?}")),
         }
     }
-    assert!(failures.is_empty(), "{} of {} cases fail:\n{}", failures.len(), cases.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases fail:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
 }
 
 /// The copy above must be the product's own file: when the product documents are beside
@@ -85,11 +105,23 @@ fn the_vectors_are_the_products_own() {
                 serde_json::from_str(&original).unwrap(),
                 serde_json::from_str(VECTORS).unwrap(),
             );
-            assert_eq!(a, b, "crates/domain/tests/data/pricing-vectors.json differs from {}", shared.display());
+            assert_eq!(
+                a,
+                b,
+                "crates/domain/tests/data/pricing-vectors.json differs from {}",
+                shared.display()
+            );
         }
         Err(e) => {
-            assert!(std::env::var_os("CI").is_none(), "CI must have {}: {e}", shared.display());
-            eprintln!("note: {} not found; the vendored copy of the vectors was used", shared.display());
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI must have {}: {e}",
+                shared.display()
+            );
+            eprintln!(
+                "note: {} not found; the vendored copy of the vectors was used",
+                shared.display()
+            );
         }
     }
 }
@@ -105,22 +137,52 @@ fn error_messages_name_the_line_and_the_field() {
     assert_eq!(err.code(), "invalid_unit_price");
     assert_eq!(err.line(), Some(2));
     assert_eq!(err.field(), "unit_price");
-    assert!(err.to_string().contains("line 2, field unit_price"), "{err}");
+    assert!(
+        err.to_string().contains("line 2, field unit_price"),
+        "{err}"
+    );
     assert!(err.to_string().contains("\"abc\""), "{err}");
 }
 
 #[test]
 fn values_of_the_wrong_type_get_their_fields_code() {
     for (line, code) in [
-        (r#"{"quantity": "3", "unit_price": "1", "vat_rate": "20"}"#, "invalid_quantity"),
-        (r#"{"quantity": [3], "unit_price": "1", "vat_rate": "20"}"#, "invalid_quantity"),
-        (r#"{"quantity": 99999999999999999999, "unit_price": "1", "vat_rate": "20"}"#, "invalid_quantity"),
-        (r#"{"unit_price": "1", "vat_rate": "20"}"#, "invalid_quantity"),
-        (r#"{"quantity": 1, "unit_price": 12.5, "vat_rate": "20"}"#, "invalid_unit_price"),
-        (r#"{"quantity": 1, "unit_price": "1e3", "vat_rate": "20"}"#, "invalid_unit_price"),
-        (r#"{"quantity": 1, "unit_price": "99999999999999999999999999999999", "vat_rate": "20"}"#, "invalid_unit_price"),
-        (r#"{"quantity": 1, "unit_price": "1", "vat_rate": true}"#, "invalid_vat_rate"),
-        (r#"{"quantity": 1, "unit_price": "1", "discount": {}, "vat_rate": "20"}"#, "invalid_discount"),
+        (
+            r#"{"quantity": "3", "unit_price": "1", "vat_rate": "20"}"#,
+            "invalid_quantity",
+        ),
+        (
+            r#"{"quantity": [3], "unit_price": "1", "vat_rate": "20"}"#,
+            "invalid_quantity",
+        ),
+        (
+            r#"{"quantity": 99999999999999999999, "unit_price": "1", "vat_rate": "20"}"#,
+            "invalid_quantity",
+        ),
+        (
+            r#"{"unit_price": "1", "vat_rate": "20"}"#,
+            "invalid_quantity",
+        ),
+        (
+            r#"{"quantity": 1, "unit_price": 12.5, "vat_rate": "20"}"#,
+            "invalid_unit_price",
+        ),
+        (
+            r#"{"quantity": 1, "unit_price": "1e3", "vat_rate": "20"}"#,
+            "invalid_unit_price",
+        ),
+        (
+            r#"{"quantity": 1, "unit_price": "99999999999999999999999999999999", "vat_rate": "20"}"#,
+            "invalid_unit_price",
+        ),
+        (
+            r#"{"quantity": 1, "unit_price": "1", "vat_rate": true}"#,
+            "invalid_vat_rate",
+        ),
+        (
+            r#"{"quantity": 1, "unit_price": "1", "discount": {}, "vat_rate": "20"}"#,
+            "invalid_discount",
+        ),
     ] {
         let document: PricingDocument =
             serde_json::from_str(&format!(r#"{{"lines": [{line}]}}"#)).unwrap();
@@ -130,7 +192,10 @@ fn values_of_the_wrong_type_get_their_fields_code() {
         r#"{"lines": [{"quantity": 2, "unit_price": 3, "vat_rate": 20}], "global_discount": 1}"#,
     )
     .unwrap();
-    assert_eq!(whole.price().unwrap().total_ttc, Decimal::from_str("6.00").unwrap());
+    assert_eq!(
+        whole.price().unwrap().total_ttc,
+        Decimal::from_str("6.00").unwrap()
+    );
 }
 
 #[test]
@@ -138,5 +203,8 @@ fn unknown_fields_are_refused() {
     let parsed = serde_json::from_str::<PricingDocument>(
         r#"{"lines": [{"quantity": 1, "unit_price": "1", "vat_rate": "20", "vat": "3"}]}"#,
     );
-    assert!(parsed.unwrap_err().to_string().contains("unknown field `vat`"));
+    assert!(parsed
+        .unwrap_err()
+        .to_string()
+        .contains("unknown field `vat`"));
 }

@@ -197,7 +197,10 @@ mod tests {
 
     #[test]
     fn reference_syntax() {
-        assert_eq!(ArticleReference::new(" vis-m6/a ").unwrap().as_str(), "VIS-M6/A");
+        assert_eq!(
+            ArticleReference::new(" vis-m6/a ").unwrap().as_str(),
+            "VIS-M6/A"
+        );
         assert!(ArticleReference::new("").is_err());
         assert!(ArticleReference::new("VIS M6").is_err());
         assert!(ArticleReference::new(&"A".repeat(33)).is_err());

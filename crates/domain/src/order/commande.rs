@@ -278,7 +278,12 @@ impl Commande {
     ///
     /// # Errors
     /// [`OrderError::IllegalTransition`] unless the order is a draft.
-    pub fn validate(&mut self, at: OffsetDateTime, by: Actor, reason: Option<Reason>) -> Result<(), OrderError> {
+    pub fn validate(
+        &mut self,
+        at: OffsetDateTime,
+        by: Actor,
+        reason: Option<Reason>,
+    ) -> Result<(), OrderError> {
         self.apply(OrderAction::Validate, at, by, reason)
     }
 
@@ -286,7 +291,12 @@ impl Commande {
     ///
     /// # Errors
     /// [`OrderError::IllegalTransition`] unless the order is a draft.
-    pub fn delete(&mut self, at: OffsetDateTime, by: Actor, reason: Option<Reason>) -> Result<(), OrderError> {
+    pub fn delete(
+        &mut self,
+        at: OffsetDateTime,
+        by: Actor,
+        reason: Option<Reason>,
+    ) -> Result<(), OrderError> {
         self.apply(OrderAction::Delete, at, by, reason)
     }
 
@@ -294,7 +304,12 @@ impl Commande {
     ///
     /// # Errors
     /// [`OrderError::IllegalTransition`] unless the order is validated.
-    pub fn fulfil(&mut self, at: OffsetDateTime, by: Actor, reason: Option<Reason>) -> Result<(), OrderError> {
+    pub fn fulfil(
+        &mut self,
+        at: OffsetDateTime,
+        by: Actor,
+        reason: Option<Reason>,
+    ) -> Result<(), OrderError> {
         self.apply(OrderAction::Fulfil, at, by, reason)
     }
 
@@ -303,7 +318,12 @@ impl Commande {
     ///
     /// # Errors
     /// [`OrderError::IllegalTransition`] unless the order is validated.
-    pub fn cancel(&mut self, at: OffsetDateTime, by: Actor, reason: Option<Reason>) -> Result<(), OrderError> {
+    pub fn cancel(
+        &mut self,
+        at: OffsetDateTime,
+        by: Actor,
+        reason: Option<Reason>,
+    ) -> Result<(), OrderError> {
         self.apply(OrderAction::Cancel, at, by, reason)
     }
 
@@ -319,9 +339,10 @@ impl Commande {
         reason: Option<Reason>,
     ) -> Result<(), OrderError> {
         let from = self.parts.state;
-        let to = from
-            .after(action)
-            .ok_or(OrderError::IllegalTransition { state: from, action })?;
+        let to = from.after(action).ok_or(OrderError::IllegalTransition {
+            state: from,
+            action,
+        })?;
         self.parts.state = to;
         self.parts.history.push(StateChange {
             from: Some(from),
@@ -349,7 +370,11 @@ impl Commande {
 
     /// Replaces the lines and the global discount at once, keeping the order unchanged
     /// when the result cannot be priced.
-    fn reprice_with(&mut self, lines: Vec<Ligne>, global_discount: Amount) -> Result<(), OrderError> {
+    fn reprice_with(
+        &mut self,
+        lines: Vec<Ligne>,
+        global_discount: Amount,
+    ) -> Result<(), OrderError> {
         self.pricing = Self::price_lines(&lines, global_discount)?;
         self.parts.lines = lines;
         self.parts.global_discount = global_discount;
@@ -371,7 +396,14 @@ impl Commande {
     /// discount is larger than its amount.
     pub fn add_line(&mut self, content: LineDraft) -> Result<u32, OrderError> {
         self.require_draft("lines")?;
-        let position = self.parts.lines.iter().map(|l| l.position).max().unwrap_or(0) + 1;
+        let position = self
+            .parts
+            .lines
+            .iter()
+            .map(|l| l.position)
+            .max()
+            .unwrap_or(0)
+            + 1;
         let mut lines = self.parts.lines.clone();
         lines.push(Ligne { position, content });
         self.reprice_with(lines, self.parts.global_discount)?;
@@ -395,7 +427,11 @@ impl Commande {
     ///
     /// # Errors
     /// As [`Commande::change_quantity`].
-    pub fn change_line_discount(&mut self, position: u32, discount: Amount) -> Result<(), OrderError> {
+    pub fn change_line_discount(
+        &mut self,
+        position: u32,
+        discount: Amount,
+    ) -> Result<(), OrderError> {
         self.require_draft("lines")?;
         let index = self.line_index(position)?;
         let mut lines = self.parts.lines.clone();
@@ -457,4 +493,3 @@ impl Commande {
         Ok(())
     }
 }
-

@@ -23,7 +23,9 @@ pub enum OrderError {
         what: &'static str,
     },
     /// An order always keeps at least one line.
-    #[error("an order must have at least one line; delete the draft instead of removing its last line")]
+    #[error(
+        "an order must have at least one line; delete the draft instead of removing its last line"
+    )]
     NoLine,
     /// No line has this position.
     #[error("the order has no line {0}")]

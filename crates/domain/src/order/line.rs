@@ -30,7 +30,12 @@ pub struct LineDraft {
 impl LineDraft {
     /// A line for `quantity` of `article`, copying its price and designation, with the VAT
     /// rate its code gives now (see [`crate::vat::rate_for`]).
-    pub fn from_article(article: &Article, vat_rate: VatRate, quantity: Quantity, discount: Amount) -> Self {
+    pub fn from_article(
+        article: &Article,
+        vat_rate: VatRate,
+        quantity: Quantity,
+        discount: Amount,
+    ) -> Self {
         LineDraft {
             article: article.id,
             reference: article.details.reference.clone(),

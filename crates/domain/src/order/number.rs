@@ -17,7 +17,9 @@ impl SiteCode {
     pub fn new(raw: &str) -> Result<Self, ValueError> {
         let code = raw.trim().to_ascii_uppercase();
         let ok = (2..=8).contains(&code.len())
-            && code.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+            && code
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
             && code.bytes().next().is_some_and(|b| b.is_ascii_uppercase());
         if !ok {
             return Err(ValueError::malformed(
@@ -96,7 +98,10 @@ impl OrderNumber {
         };
         let (site, sequence) = text.trim().rsplit_once('-').ok_or_else(malformed)?;
         let site = SiteCode::new(site).map_err(|_| malformed())?;
-        if sequence.is_empty() || sequence.len() > 10 || !sequence.bytes().all(|b| b.is_ascii_digit()) {
+        if sequence.is_empty()
+            || sequence.len() > 10
+            || !sequence.bytes().all(|b| b.is_ascii_digit())
+        {
             return Err(malformed());
         }
         let sequence = sequence.parse::<u64>().map_err(|_| malformed())?;
@@ -149,7 +154,18 @@ mod tests {
 
     #[test]
     fn bad_numbers_are_refused() {
-        for bad in ["", "PAR", "PAR-", "-42", "PAR-0", "P-1", "1PAR-1", "PAR-4a", "PAR-99999999999", "PAR--1"] {
+        for bad in [
+            "",
+            "PAR",
+            "PAR-",
+            "-42",
+            "PAR-0",
+            "P-1",
+            "1PAR-1",
+            "PAR-4a",
+            "PAR-99999999999",
+            "PAR--1",
+        ] {
             assert!(OrderNumber::parse(bad).is_err(), "{bad:?} accepted");
         }
     }

@@ -179,21 +179,55 @@ mod tests {
             Email::new(" Marie.Dupont@Example.FR ").unwrap().as_str(),
             "marie.dupont@example.fr"
         );
-        for bad in ["", "marie", "marie@", "@example.fr", "marie@example", "ma rie@example.fr",
-                    "marie@@example.fr", "marie@exa_mple.fr", "marie@-example.fr", ".m@example.fr"] {
+        for bad in [
+            "",
+            "marie",
+            "marie@",
+            "@example.fr",
+            "marie@example",
+            "ma rie@example.fr",
+            "marie@@example.fr",
+            "marie@exa_mple.fr",
+            "marie@-example.fr",
+            ".m@example.fr",
+        ] {
             assert!(Email::new(bad).is_err(), "{bad:?} accepted");
         }
     }
 
     #[test]
     fn phone_numbers_are_normalised() {
-        for typed in ["06 12 34 56 78", "06.12.34.56.78", "0612345678", "+33 6 12 34 56 78",
-                      "+33 (0)6 12 34 56 78", "0033612345678"] {
-            assert_eq!(PhoneNumber::new(typed).unwrap().as_str(), "+33612345678", "{typed}");
+        for typed in [
+            "06 12 34 56 78",
+            "06.12.34.56.78",
+            "0612345678",
+            "+33 6 12 34 56 78",
+            "+33 (0)6 12 34 56 78",
+            "0033612345678",
+        ] {
+            assert_eq!(
+                PhoneNumber::new(typed).unwrap().as_str(),
+                "+33612345678",
+                "{typed}"
+            );
         }
-        assert_eq!(PhoneNumber::new("+32 2 123 45 67").unwrap().as_str(), "+3221234567");
-        assert_eq!(PhoneNumber::new("0612345678").unwrap().national(), "06 12 34 56 78");
-        for bad in ["", "12", "061234567", "06123456789", "+0612345678", "06 12 ab 56 78", "6+12345678"] {
+        assert_eq!(
+            PhoneNumber::new("+32 2 123 45 67").unwrap().as_str(),
+            "+3221234567"
+        );
+        assert_eq!(
+            PhoneNumber::new("0612345678").unwrap().national(),
+            "06 12 34 56 78"
+        );
+        for bad in [
+            "",
+            "12",
+            "061234567",
+            "06123456789",
+            "+0612345678",
+            "06 12 ab 56 78",
+            "6+12345678",
+        ] {
             assert!(PhoneNumber::new(bad).is_err(), "{bad:?} accepted");
         }
     }

@@ -8,7 +8,7 @@ mod link;
 mod societe;
 mod tiers;
 
-pub use adresse::{Adresse, AdresseDetails, AddressLines, CountryCode, PostalCode, Town};
+pub use adresse::{AddressLines, Adresse, AdresseDetails, CountryCode, PostalCode, Town};
 pub use contact::{Email, PhoneNumber};
 pub use link::{Link, Role, SocieteAdresse, SocieteTiers, TiersAdresse};
 pub use societe::{would_create_cycle, CompanyName, Societe};

@@ -47,12 +47,19 @@ fn refuses_a_discount_above_the_line_amount_naming_the_line() {
     let err = price(&lines, Amount::ZERO).unwrap_err();
     assert_eq!(err.code(), "invalid_discount");
     assert_eq!(err.line(), Some(2));
-    assert!(err.to_string().starts_with("line 2, field discount"), "{err}");
+    assert!(
+        err.to_string().starts_with("line 2, field discount"),
+        "{err}"
+    );
 }
 
 #[test]
 fn refuses_a_global_discount_above_the_total() {
-    let err = price(&[line(1, "10", "0", "20")], Amount::new(d("10.01")).unwrap()).unwrap_err();
+    let err = price(
+        &[line(1, "10", "0", "20")],
+        Amount::new(d("10.01")).unwrap(),
+    )
+    .unwrap_err();
     assert_eq!(err.code(), "invalid_global_discount");
 }
 
