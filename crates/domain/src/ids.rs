@@ -133,6 +133,16 @@ define_id!(
     CommandeId,
     "an order id"
 );
+define_id!(
+    /// Identifies a [`Cart`](crate::cart::Cart).
+    CartId,
+    "a cart id"
+);
+define_id!(
+    /// Identifies a message waiting to be sent (an email, a notice to another program).
+    MessageId,
+    "a message id"
+);
 
 #[cfg(test)]
 mod tests {

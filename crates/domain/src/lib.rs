@@ -5,6 +5,7 @@
 //!
 //! - [`party`]: companies ([`party::Societe`]), people ([`party::Tiers`]), addresses
 //!   ([`party::Adresse`]) and the role-carrying links between them.
+//! - [`cart`]: a customer's selection before the order is placed.
 //! - [`catalogue`]: articles and their stock rules.
 //! - [`vat`]: VAT rates and codes, with the default rate.
 //! - [`pricing`]: the exact pricing of an order (`docs/pricing.md`).
@@ -12,6 +13,7 @@
 //! - [`calendar`]: French working days, for the planned delivery date.
 
 pub mod calendar;
+pub mod cart;
 pub mod catalogue;
 pub mod ids;
 pub mod money;

@@ -1,0 +1,1 @@
+//! Builders of valid values for the contract cases (being written).

@@ -1,0 +1,58 @@
+//! The contract suite: what every store adapter must do, checked against a real database.
+//!
+//! An adapter runs the whole suite from one of its test files:
+//!
+//! ```ignore
+//! ports::contract_suite!(my_adapter_tests::fresh_database().await);
+//! ```
+//!
+//! where the expression gives an `Option<Arc<dyn Database>>`: a fresh, empty, migrated
+//! database of its own for each case, or `None` when the database is not available on this
+//! machine (the case then says it was skipped; CI never lets that happen).
+//! The macro writes one `#[tokio::test]` per case, so a failure names its case.
+
+pub mod cases;
+pub mod fixtures;
+
+/// Writes one test per case of the contract suite. See the module's documentation.
+#[macro_export]
+macro_rules! contract_suite {
+    ($make:expr) => {
+        $crate::contract_suite!(@cases $make;
+            parties_round_trip,
+            company_parents_and_sites,
+            people_are_found_by_phone_email_and_name,
+            links_are_stored_once_per_role,
+            articles_and_references,
+            vat_codes_keep_one_default,
+            stock_movements_apply_all_or_nothing,
+            stock_never_goes_below_zero_under_concurrency,
+            opposite_lock_orders_do_not_deadlock,
+            sequences_never_repeat_under_concurrency,
+            sequences_give_back_numbers_on_rollback,
+            orders_round_trip_with_lines_and_history,
+            order_numbers_are_unique,
+            order_updates_append_history,
+            orders_are_searched_and_paged,
+            carts_survive_and_change,
+            outbox_messages_are_kept,
+            idempotency_keys_are_unique,
+            changes_are_recorded,
+            rollback_keeps_nothing,
+        );
+    };
+    (@cases $make:expr; $($case:ident),+ $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn $case() {
+                match $make {
+                    Some(db) => $crate::contract::cases::$case(db).await,
+                    None => eprintln!(
+                        "SKIPPED contract case {}: no database to run it against (see the adapter's README)",
+                        stringify!($case)
+                    ),
+                }
+            }
+        )+
+    };
+}

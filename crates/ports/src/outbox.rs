@@ -1,0 +1,79 @@
+use async_trait::async_trait;
+use domain::ids::MessageId;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::StoreError;
+
+/// Where a message is in its delivery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageStatus {
+    /// Waiting to be sent (again).
+    Pending,
+    /// Delivered.
+    Sent,
+    /// Given up after too many attempts; kept for staff to see and retry.
+    Failed,
+}
+
+impl MessageStatus {
+    /// The status's name, as stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageStatus::Pending => "pending",
+            MessageStatus::Sent => "sent",
+            MessageStatus::Failed => "failed",
+        }
+    }
+
+    /// Reads a status from its name.
+    pub fn parse(text: &str) -> Option<Self> {
+        [Self::Pending, Self::Sent, Self::Failed]
+            .into_iter()
+            .find(|s| s.as_str() == text)
+    }
+}
+
+/// A message to deliver, written in the same transaction as the change that causes it, so
+/// that no change goes without its message and no message without its change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutboxMessage {
+    /// Its id, also the base of its stable Message-ID.
+    pub id: MessageId,
+    /// What kind of message ("order_confirmation", "order_validated_internal", ...).
+    pub topic: String,
+    /// Whom it is for (an email address), when known.
+    pub recipient: Option<String>,
+    /// What it says, for the renderer.
+    pub payload: serde_json::Value,
+    /// Where it is in its delivery.
+    pub status: MessageStatus,
+    /// How many deliveries were tried.
+    pub attempts: u32,
+    /// When it was written.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    /// Not to be tried before this time.
+    #[serde(with = "time::serde::rfc3339")]
+    pub next_attempt_at: OffsetDateTime,
+    /// Why the last attempt failed.
+    pub last_error: Option<String>,
+}
+
+/// Messages waiting to be delivered.
+#[async_trait]
+pub trait OutboxStore: Send {
+    /// Writes a new message.
+    ///
+    /// # Errors
+    /// [`StoreError::Duplicate`] when a message with this id exists.
+    async fn enqueue(&mut self, message: &OutboxMessage) -> Result<(), StoreError>;
+
+    /// Messages in a state, oldest first, at most `limit`.
+    async fn messages(
+        &mut self,
+        status: MessageStatus,
+        limit: u32,
+    ) -> Result<Vec<OutboxMessage>, StoreError>;
+}
