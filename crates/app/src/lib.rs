@@ -1,1 +1,135 @@
-//! (being written)
+//! The use cases of the order management system, written against the ports.
+//!
+//! [`App`] holds the ports (a [`ports::Database`], a [`ports::Clock`], an
+//! [`ports::IdSource`]) and the [`Settings`], and offers every use case as a method. Each
+//! use case runs in one transaction, which it opens and commits itself; a transaction the
+//! database gives up on for a conflict with another ([`ports::StoreError::Retryable`]) is
+//! run again from the start, a bounded number of times.
+//!
+//! Who asks is always given ([`Caller`]): it decides what they may see and do, and is
+//! recorded with every change.
+
+/// Runs a block in a transaction, committing when it succeeds, and runs it again from a new
+/// transaction when the database gave up on it for a conflict with another
+/// ([`ports::StoreError::Retryable`]), up to [`Settings::attempts`] times in all. The block
+/// sees the transaction as `$tx` and may use `?`; it must be safe to run again (it takes
+/// its inputs by reference).
+macro_rules! transaction {
+    ($app:expr, $mode:expr, |$tx:ident| $body:block) => {{
+        let mut attempt: u32 = 1;
+        loop {
+            let outcome: Result<_, $crate::AppError> = async {
+                let mut $tx = $app.db.begin($mode).await?;
+                let value = $crate::typed(async { $body }).await?;
+                $tx.commit().await?;
+                Ok(value)
+            }
+            .await;
+            match outcome {
+                Err(err) if err.is_retryable() && attempt < $app.settings.attempts => attempt += 1,
+                other => break other,
+            }
+        }
+    }};
+}
+
+mod audit;
+mod caller;
+mod error;
+mod fingerprint;
+pub mod system;
+
+pub mod carts;
+pub mod catalogue;
+pub mod orders;
+pub mod parties;
+
+use std::sync::Arc;
+
+pub use caller::{Access, Caller};
+pub use error::{AppError, LineProblem};
+
+use domain::order::SiteCode;
+use ports::{Clock, Database, IdSource};
+
+/// What the use cases need to know of the business that runs them.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The supplier's lead time, in working days, from the order date to the planned
+    /// delivery date.
+    pub lead_days: u16,
+    /// The site online and API orders are numbered under (a site with this code must exist).
+    pub online_site: SiteCode,
+    /// How many times a transaction the database gave up on is tried in all.
+    pub attempts: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            lead_days: 2,
+            // "WEB" is a valid site code: two to eight letters.
+            online_site: SiteCode::new("WEB").unwrap_or_else(|_| unreachable_site_code()),
+            attempts: 5,
+        }
+    }
+}
+
+/// Pins a use case body's error type, so `?` inside it converts into [`AppError`].
+pub(crate) fn typed<T, F: std::future::Future<Output = Result<T, AppError>>>(body: F) -> F {
+    body
+}
+
+#[allow(clippy::panic)]
+fn unreachable_site_code() -> SiteCode {
+    panic!("WEB is a valid site code")
+}
+
+/// The use cases, over the ports.
+#[derive(Clone)]
+pub struct App {
+    db: Arc<dyn Database>,
+    clock: Arc<dyn Clock>,
+    ids: Arc<dyn IdSource>,
+    settings: Settings,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App")
+            .field("db", &self.db.kind())
+            .field("settings", &self.settings)
+            .finish_non_exhaustive()
+    }
+}
+
+impl App {
+    /// The use cases over these ports.
+    pub fn new(
+        db: Arc<dyn Database>,
+        clock: Arc<dyn Clock>,
+        ids: Arc<dyn IdSource>,
+        settings: Settings,
+    ) -> Self {
+        App {
+            db,
+            clock,
+            ids,
+            settings,
+        }
+    }
+
+    /// The database.
+    pub fn database(&self) -> &Arc<dyn Database> {
+        &self.db
+    }
+
+    /// The settings.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    pub(crate) fn now(&self) -> time::OffsetDateTime {
+        self.clock.now()
+    }
+}

@@ -1,0 +1,106 @@
+//! The messages an order's life sends, written to the outbox in the same transaction as
+//! the change that causes them.
+
+use domain::ids::MessageId;
+use domain::order::Commande;
+use domain::party::{Societe, Tiers};
+use ports::{MessageStatus, OutboxMessage, OutboxStore};
+use serde_json::json;
+use time::OffsetDateTime;
+
+use crate::AppError;
+
+/// The topic of the customer's confirmation of a placed or validated order.
+pub const ORDER_CONFIRMATION: &str = "order_confirmation";
+/// The topic of the notice passing a validated order on to its site for processing.
+pub const ORDER_VALIDATED_INTERNAL: &str = "order_validated_internal";
+/// The topic of the customer's notice of a cancelled order.
+pub const ORDER_CANCELLED: &str = "order_cancelled";
+
+fn message(
+    id: u128,
+    topic: &str,
+    recipient: Option<String>,
+    payload: serde_json::Value,
+    now: OffsetDateTime,
+) -> OutboxMessage {
+    OutboxMessage {
+        id: MessageId::from_u128(id),
+        topic: topic.to_owned(),
+        recipient,
+        payload,
+        status: MessageStatus::Pending,
+        attempts: 0,
+        created_at: now,
+        next_attempt_at: now,
+        last_error: None,
+    }
+}
+
+fn payload(order: &Commande, customer: &Tiers, site: &Societe) -> serde_json::Value {
+    json!({
+        "order": order,
+        "customer": {
+            "id": customer.id,
+            "name": customer.full_name(),
+            "email": customer.details.email,
+        },
+        "site": { "id": site.id, "name": site.name, "code": site.site_code },
+    })
+}
+
+/// Queues what a validated order sends: the customer's confirmation (when they have an
+/// email) and the notice to the site (when it has one).
+pub(crate) async fn order_validated(
+    tx: &mut (dyn OutboxStore + '_),
+    ids: &dyn ports::IdSource,
+    order: &Commande,
+    customer: &Tiers,
+    site: &Societe,
+    now: OffsetDateTime,
+) -> Result<(), AppError> {
+    let body = payload(order, customer, site);
+    if let Some(email) = &customer.details.email {
+        let confirmation = message(
+            ids.next_id(),
+            ORDER_CONFIRMATION,
+            Some(email.to_string()),
+            body.clone(),
+            now,
+        );
+        tx.enqueue(&confirmation).await?;
+    }
+    if let Some(email) = &site.email {
+        let notice = message(
+            ids.next_id(),
+            ORDER_VALIDATED_INTERNAL,
+            Some(email.to_string()),
+            body,
+            now,
+        );
+        tx.enqueue(&notice).await?;
+    }
+    Ok(())
+}
+
+/// Queues the customer's notice of a cancelled order (when they have an email).
+pub(crate) async fn order_cancelled(
+    tx: &mut (dyn OutboxStore + '_),
+    ids: &dyn ports::IdSource,
+    order: &Commande,
+    customer: &Tiers,
+    site: &Societe,
+    now: OffsetDateTime,
+) -> Result<(), AppError> {
+    if let Some(email) = &customer.details.email {
+        let notice = message(
+            ids.next_id(),
+            ORDER_CANCELLED,
+            Some(email.to_string()),
+            payload(order, customer, site),
+            now,
+        );
+        tx.enqueue(&notice).await?;
+    }
+    Ok(())
+}
