@@ -200,6 +200,32 @@ impl App {
         })
     }
 
+    /// The site with this code, created with this name if there is none yet (the online
+    /// site must exist before the first online order).
+    ///
+    /// # Errors
+    /// [`AppError::Forbidden`] unless the caller is staff or the system.
+    pub async fn ensure_site(&self, caller: &Caller, code: &SiteCode, name: &CompanyName) -> Result<Societe, AppError> {
+        require_internal(caller, "create sites")?;
+        let now = self.now();
+        let fresh = Societe {
+            id: SocieteId::from_u128(self.ids.next_id()),
+            name: name.clone(),
+            parent: None,
+            site_code: Some(code.clone()),
+            email: None,
+            created_at: now,
+            updated_at: now,
+        };
+        transaction!(self, TxMode::Write, |tx| {
+            if let Some(site) = tx.find_site(code).await? {
+                return Ok(site);
+            }
+            tx.insert_societe(&fresh).await?;
+            Ok(fresh.clone())
+        })
+    }
+
     /// Every site of the supplier, by code.
     ///
     /// # Errors

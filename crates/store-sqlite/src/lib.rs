@@ -1,1 +1,23 @@
-//! (being written)
+//! The store ports on SQLite, with sqlx: the zero-setup default, one database file.
+//!
+//! [`SqliteDatabase::open`] opens (or creates) the file, brings its schema up to date and
+//! gives a [`ports::Database`]; its transactions ([`SqliteTx`]) implement every store
+//! port. See the crate's README for the URL forms, the pragmas and the two pools.
+
+mod audit;
+mod carts;
+mod catalogue;
+mod codec;
+mod db;
+mod error;
+mod idempotency;
+mod links;
+mod orders;
+mod outbox;
+mod parties;
+mod sequences;
+mod stock;
+mod tx;
+
+pub use db::SqliteDatabase;
+pub use tx::SqliteTx;

@@ -28,17 +28,20 @@ macro_rules! contract_suite {
             stock_movements_apply_all_or_nothing,
             stock_never_goes_below_zero_under_concurrency,
             opposite_lock_orders_do_not_deadlock,
+            write_transactions_wait_for_the_write_lock,
             sequences_never_repeat_under_concurrency,
             sequences_give_back_numbers_on_rollback,
             orders_round_trip_with_lines_and_history,
             order_numbers_are_unique,
             order_updates_append_history,
+            locked_orders_lose_no_update,
             orders_are_searched_and_paged,
             carts_survive_and_change,
             outbox_messages_are_kept,
             idempotency_keys_are_unique,
             changes_are_recorded,
             rollback_keeps_nothing,
+            read_transactions_see_only_committed_writes,
         );
     };
     (@cases $make:expr; $($case:ident),+ $(,)?) => {

@@ -1,0 +1,302 @@
+//! `oms-bench`: places orders with N concurrent workers through the use cases (stock
+//! taken, number given, lines, history, movements and outbox written, in one transaction
+//! each) and prints the rate and the latencies. A measuring tool, not a test: see
+//! docs/performance.md for how it is run and what it gave.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use app::catalogue::ArticleKey;
+use app::orders::{LineRequest, OrderRequest, ShortagePolicy};
+use app::parties::NewCustomer;
+use app::system::{SystemClock, UuidIds};
+use app::{Access, App, Caller, Settings};
+use clap::Parser;
+use domain::catalogue::{ArticleDetails, ArticleReference, Designation};
+use domain::ids::{AdresseId, ArticleId, TiersId};
+use domain::money::{Amount, Quantity, UnitPrice};
+use domain::order::{Actor, OrderSource};
+use domain::party::{
+    AddressLines, AdresseDetails, CountryCode, Email, PersonName, PostalCode, TiersDetails, Town,
+};
+use domain::vat::{VatCode, VatCodeId, VatLabel, VatRate};
+use rust_decimal::Decimal;
+
+/// Measure order placement against a database.
+#[derive(Debug, Parser)]
+#[command(
+    name = "oms-bench",
+    after_help = "Examples:\n  oms-bench --database-url sqlite://target/bench.db --workers 8 --orders 5000\n  oms-bench --database-url postgres://postgres@127.0.0.1:5432/bench --workers 16 --orders 20000"
+)]
+struct Args {
+    /// The database: sqlite://path (a fresh file is best) or postgres://...
+    #[arg(long)]
+    database_url: String,
+    /// Concurrent workers, each placing orders one after the other.
+    #[arg(long, default_value_t = 8)]
+    workers: u32,
+    /// Orders to place in all (after a warm-up of one order per worker).
+    #[arg(long, default_value_t = 2000)]
+    orders: u64,
+    /// Lines per order.
+    #[arg(long, default_value_t = 3)]
+    lines: u32,
+    /// Articles in the catalogue the orders draw from.
+    #[arg(long, default_value_t = 200)]
+    articles: u32,
+    /// Customers placing the orders.
+    #[arg(long, default_value_t = 50)]
+    customers: u32,
+    /// Database connections (PostgreSQL pool size).
+    #[arg(long, default_value_t = 16)]
+    connections: u32,
+}
+
+struct Fixture {
+    customers: Vec<(TiersId, AdresseId)>,
+    articles: Vec<ArticleId>,
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let args = Args::parse();
+    match run(&args).await {
+        Ok(report) => {
+            println_report(&report);
+            std::process::ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+#[allow(clippy::print_stdout)]
+fn println_report(report: &str) {
+    println!("{report}");
+}
+
+async fn run(args: &Args) -> Result<String, String> {
+    if args.workers == 0 || args.lines == 0 || args.articles < args.lines || args.customers == 0 {
+        return Err(
+            "workers, lines and customers must be at least 1, and articles at least lines"
+                .to_owned(),
+        );
+    }
+    let db = setup::open_database(&args.database_url, args.connections)
+        .await
+        .map_err(|e| e.to_string())?;
+    let kind = db.kind();
+    let app = App::new(
+        db,
+        Arc::new(SystemClock),
+        Arc::new(UuidIds),
+        Settings::default(),
+    );
+    let fixture = seed(&app, args).await?;
+    let fixture = Arc::new(fixture);
+
+    // Warm-up: one order per worker, not counted (connections opened, statements prepared).
+    for w in 0..u64::from(args.workers) {
+        place(&app, &fixture, args.lines, w).await?;
+    }
+
+    let next = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..args.workers {
+        let (app, fixture, next) = (app.clone(), fixture.clone(), next.clone());
+        let total = args.orders;
+        let lines = args.lines;
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let mut errors = 0u64;
+            loop {
+                let n = next.fetch_add(1, Ordering::Relaxed);
+                if n >= total {
+                    break;
+                }
+                let t = Instant::now();
+                match place(&app, &fixture, lines, n + 1_000_000).await {
+                    Ok(()) => latencies.push(t.elapsed()),
+                    Err(_) => errors += 1,
+                }
+            }
+            (latencies, errors)
+        }));
+    }
+    let mut latencies = Vec::new();
+    let mut errors = 0;
+    for task in tasks {
+        let (mut l, e) = task.await.map_err(|e| e.to_string())?;
+        latencies.append(&mut l);
+        errors += e;
+    }
+    let elapsed = started.elapsed();
+    latencies.sort_unstable();
+    let pct = |p: f64| -> Duration {
+        if latencies.is_empty() {
+            return Duration::ZERO;
+        }
+        // Nearest-rank percentile.
+        let rank = ((p / 100.0) * latencies.len() as f64).ceil() as usize;
+        latencies[rank.clamp(1, latencies.len()) - 1]
+    };
+    let rate = latencies.len() as f64 / elapsed.as_secs_f64();
+    Ok(format!(
+        "database={kind} workers={} lines={} orders={} errors={errors} elapsed={:.2}s rate={rate:.0} orders/s p50={:.2}ms p90={:.2}ms p99={:.2}ms max={:.2}ms",
+        args.workers,
+        args.lines,
+        latencies.len(),
+        elapsed.as_secs_f64(),
+        ms(pct(50.0)),
+        ms(pct(90.0)),
+        ms(pct(99.0)),
+        ms(latencies.last().copied().unwrap_or_default()),
+    ))
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// A small pseudo-random generator (splitmix64): the bench must not depend on a crate for
+/// picking articles, and the same order number always picks the same articles.
+fn mix(mut x: u64) -> u64 {
+    x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
+}
+
+/// Places the `n`-th order: a customer and `lines` distinct articles picked from `n`.
+async fn place(app: &App, fixture: &Fixture, lines: u32, n: u64) -> Result<(), String> {
+    let (customer, address) = fixture.customers[(mix(n) % fixture.customers.len() as u64) as usize];
+    let mut picked: Vec<ArticleId> = Vec::new();
+    let mut salt = n.wrapping_mul(31);
+    while picked.len() < lines as usize {
+        salt = mix(salt);
+        let article = fixture.articles[(salt % fixture.articles.len() as u64) as usize];
+        if !picked.contains(&article) {
+            picked.push(article);
+        }
+    }
+    let request = OrderRequest {
+        customer,
+        payer: None,
+        recipient: None,
+        delivery_address: address,
+        billing_address: None,
+        lines: picked
+            .into_iter()
+            .map(|article| {
+                Ok(LineRequest {
+                    article: ArticleKey::Id(article),
+                    quantity: Quantity::new(1 + (mix(salt ^ article.as_u128() as u64) % 3) as u32)
+                        .map_err(|e| e.to_string())?,
+                    discount: Amount::ZERO,
+                })
+            })
+            .collect::<Result<_, String>>()?,
+        global_discount: Amount::ZERO,
+        source: OrderSource::Online,
+        site: None,
+        on_shortage: ShortagePolicy::Refuse,
+    };
+    let caller = Caller {
+        access: Access::Customer(customer),
+        actor: Actor::new(&format!("customer:{customer}")).map_err(|e| e.to_string())?,
+    };
+    app.place_order(&caller, &request, None)
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
+async fn seed(app: &App, args: &Args) -> Result<Fixture, String> {
+    let system = Caller::system();
+    let e = |e: app::AppError| e.to_string();
+    let v = |e: domain::ValueError| e.to_string();
+    let site_name = domain::party::CompanyName::new("Boutique en ligne").map_err(v)?;
+    app.ensure_site(&system, &app.settings().online_site, &site_name)
+        .await
+        .map_err(e)?;
+    for (code, rate, default) in [
+        ("NORMAL", Decimal::from(20), true),
+        ("REDUIT", Decimal::new(55, 1), false),
+    ] {
+        app.save_vat_code(
+            &system,
+            &VatCode {
+                code: VatCodeId::new(code).map_err(v)?,
+                label: VatLabel::new(code).map_err(v)?,
+                rate: VatRate::new(rate).map_err(v)?,
+                is_default: default,
+            },
+        )
+        .await
+        .map_err(e)?;
+    }
+    // A run tag keeps references unique when the same database is measured again.
+    let run = mix(u64::from(std::process::id()) ^ now_nanos()) % 1_000_000;
+    let mut articles = Vec::new();
+    for i in 0..args.articles {
+        let details = ArticleDetails {
+            reference: ArticleReference::new(&format!("B{run}-{i}")).map_err(v)?,
+            designation: Designation::new(&format!("Article de mesure {i}")).map_err(v)?,
+            unit_price: UnitPrice::new(Decimal::new(i64::from(100 + i * 7), 2)).map_err(v)?,
+            vat_code: if i % 4 == 0 {
+                Some(VatCodeId::new("REDUIT").map_err(v)?)
+            } else {
+                None
+            },
+            min_quantity: Quantity::new(1).map_err(v)?,
+            max_per_order: None,
+        };
+        let article = app
+            .create_article(&system, &details, 1_000_000_000)
+            .await
+            .map_err(e)?;
+        articles.push(article.id);
+    }
+    let mut customers = Vec::new();
+    for i in 0..args.customers {
+        let registered = app
+            .register_customer(
+                &system,
+                &NewCustomer {
+                    details: TiersDetails {
+                        last_name: PersonName::new(&format!("Client{i}")).map_err(v)?,
+                        first_name: Some(PersonName::new("Bench").map_err(v)?),
+                        mobile: None,
+                        email: Some(Email::new(&format!("client{i}-{run}@example.fr")).map_err(v)?),
+                    },
+                    company: None,
+                    address: AdresseDetails {
+                        lines: AddressLines::new(&format!("{i} rue de la Mesure")).map_err(v)?,
+                        postal_code: PostalCode::new("75011").map_err(v)?,
+                        town: Town::new("Paris").map_err(v)?,
+                        country: CountryCode::france(),
+                        access_notes: None,
+                        landline: None,
+                        bank_details: None,
+                    },
+                },
+            )
+            .await
+            .map_err(e)?;
+        customers.push((registered.tiers.id, registered.adresse.id));
+    }
+    Ok(Fixture {
+        customers,
+        articles,
+    })
+}
+
+fn now_nanos() -> u64 {
+    use ports::Clock;
+    // Only the low bits matter: they vary from one run to the next.
+    SystemClock.now().unix_timestamp_nanos() as u64
+}

@@ -1,0 +1,218 @@
+//! What the binaries share at start: the configuration, read once from the environment
+//! into a typed [`Config`] with working defaults, and the database it names, opened and
+//! migrated ([`open_database`]).
+
+use std::sync::Arc;
+
+use app::system::{SystemClock, UuidIds};
+use app::{App, Caller, Settings};
+use domain::order::SiteCode;
+use domain::party::CompanyName;
+use ports::{Database, StoreError};
+use thiserror::Error;
+
+/// The database used when none is configured: a SQLite file in a local data folder.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/oms.db";
+
+/// The configuration, from the environment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// `DATABASE_URL`: `sqlite://path` (the default, [`DEFAULT_DATABASE_URL`]) or
+    /// `postgres://user@host:port/database`.
+    pub database_url: String,
+    /// `OMS_DB_MAX_CONNECTIONS`: the PostgreSQL pool size (default 16).
+    pub max_connections: u32,
+    /// `OMS_LEAD_DAYS`: the supplier's lead time in working days (default 2).
+    pub lead_days: u16,
+    /// `OMS_ONLINE_SITE`: the site code online orders are numbered under (default `WEB`).
+    pub online_site: SiteCode,
+}
+
+/// A configuration value that cannot be used.
+#[derive(Debug, Error)]
+pub enum ConfigError {
+    /// An environment variable has a value that cannot be used.
+    #[error("{variable}={value:?} is not valid: {expected}")]
+    Invalid {
+        /// The variable.
+        variable: &'static str,
+        /// Its value.
+        value: String,
+        /// What is accepted.
+        expected: &'static str,
+    },
+    /// The database cannot be opened.
+    #[error("cannot open the database {url}: {source}")]
+    Database {
+        /// The URL, without its password.
+        url: String,
+        /// Why.
+        source: StoreError,
+    },
+}
+
+impl Config {
+    /// Reads the configuration from the process environment.
+    ///
+    /// # Errors
+    /// [`ConfigError::Invalid`] naming the variable at fault.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads the configuration from any source of variables (tests give a map).
+    ///
+    /// # Errors
+    /// [`ConfigError::Invalid`] naming the variable at fault.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let database_url = lookup("DATABASE_URL")
+            .filter(|v| !v.trim().is_empty())
+            .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+        if !(database_url.starts_with("sqlite:") || is_postgres(&database_url)) {
+            return Err(ConfigError::Invalid {
+                variable: "DATABASE_URL",
+                value: redact(&database_url),
+                expected: "sqlite://path/to/file.db or postgres://user@host:5432/database",
+            });
+        }
+        let number = |variable: &'static str, default: u32, max: u32| -> Result<u32, ConfigError> {
+            match lookup(variable) {
+                None => Ok(default),
+                Some(value) => value
+                    .trim()
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|n| (1..=max).contains(n))
+                    .ok_or(ConfigError::Invalid {
+                        variable,
+                        value,
+                        expected: "a whole number within bounds (see docs/operations.md)",
+                    }),
+            }
+        };
+        let max_connections = number("OMS_DB_MAX_CONNECTIONS", 16, 1000)?;
+        let lead_days = u16::try_from(number("OMS_LEAD_DAYS", 2, 365)?).unwrap_or(2);
+        let online_site = match lookup("OMS_ONLINE_SITE") {
+            None => SiteCode::new("WEB"),
+            Some(value) => SiteCode::new(&value),
+        }
+        .map_err(|_| ConfigError::Invalid {
+            variable: "OMS_ONLINE_SITE",
+            value: lookup("OMS_ONLINE_SITE").unwrap_or_default(),
+            expected: "2 to 8 letters or digits starting with a letter",
+        })?;
+        Ok(Config {
+            database_url,
+            max_connections,
+            lead_days,
+            online_site,
+        })
+    }
+
+    /// The use cases' settings.
+    pub fn settings(&self) -> Settings {
+        Settings {
+            lead_days: self.lead_days,
+            online_site: self.online_site.clone(),
+            ..Settings::default()
+        }
+    }
+}
+
+fn is_postgres(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
+/// The URL without its password, for messages and logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// Opens the database the URL names (SQLite or PostgreSQL) and applies its migrations.
+///
+/// # Errors
+/// [`ConfigError::Database`] when it cannot be opened or migrated.
+pub async fn open_database(url: &str, max_connections: u32) -> Result<Arc<dyn Database>, ConfigError> {
+    let opened: Result<Arc<dyn Database>, StoreError> = if is_postgres(url) {
+        store_postgres::PostgresDatabase::connect(url, max_connections)
+            .await
+            .map(|db| Arc::new(db) as Arc<dyn Database>)
+    } else {
+        store_sqlite::SqliteDatabase::open(url)
+            .await
+            .map(|db| Arc::new(db) as Arc<dyn Database>)
+    };
+    opened.map_err(|source| ConfigError::Database {
+        url: redact(url),
+        source,
+    })
+}
+
+/// The use cases over the configured database, with the system clock and UUID ids; the
+/// online site is created if it does not exist yet.
+///
+/// # Errors
+/// [`ConfigError::Database`] when the database cannot be opened, migrated or written.
+pub async fn build_app(config: &Config) -> Result<App, ConfigError> {
+    let db = open_database(&config.database_url, config.max_connections).await?;
+    let app = App::new(db, Arc::new(SystemClock), Arc::new(UuidIds), config.settings());
+    let name = CompanyName::new("Boutique en ligne").map_err(|e| ConfigError::Database {
+        url: redact(&config.database_url),
+        source: StoreError::Corrupt(e.to_string()),
+    })?;
+    app.ensure_site(&Caller::system(), &config.online_site, &name)
+        .await
+        .map_err(|e| ConfigError::Database {
+            url: redact(&config.database_url),
+            source: match e {
+                app::AppError::Store(s) => s,
+                other => StoreError::Corrupt(other.to_string()),
+            },
+        })?;
+    Ok(app)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        Config::from_lookup(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_run_on_a_local_sqlite_file() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.database_url, DEFAULT_DATABASE_URL);
+        assert_eq!(c.lead_days, 2);
+        assert_eq!(c.online_site.as_str(), "WEB");
+    }
+
+    #[test]
+    fn bad_values_name_their_variable() {
+        let err = config(&[("DATABASE_URL", "mysql://x")]).unwrap_err();
+        assert!(err.to_string().starts_with("DATABASE_URL="), "{err}");
+        let err = config(&[("OMS_LEAD_DAYS", "-1")]).unwrap_err();
+        assert!(err.to_string().starts_with("OMS_LEAD_DAYS="), "{err}");
+        let err = config(&[("OMS_ONLINE_SITE", "w")]).unwrap_err();
+        assert!(err.to_string().starts_with("OMS_ONLINE_SITE="), "{err}");
+    }
+
+    #[test]
+    fn passwords_are_not_shown() {
+        assert_eq!(redact("postgres://oms:secret@db:5432/oms"), "postgres://oms:***@db:5432/oms");
+        assert_eq!(redact("postgres://oms@db/oms"), "postgres://oms@db/oms");
+    }
+}

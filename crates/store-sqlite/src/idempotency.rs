@@ -1,0 +1,50 @@
+//! Idempotency keys of order placements ([`IdempotencyStore`]).
+
+use async_trait::async_trait;
+use domain::ids::CommandeId;
+use ports::{IdempotencyRecord, IdempotencyStore, StoreError};
+
+use crate::codec::{micros, Columns};
+use crate::error::{duplicate, translate};
+use crate::tx::SqliteTx;
+
+#[async_trait]
+impl IdempotencyStore for SqliteTx {
+    async fn find_idempotency(
+        &mut self,
+        key: &str,
+    ) -> Result<Option<IdempotencyRecord>, StoreError> {
+        let row = sqlx::query(
+            "SELECT key, request_hash, order_id, created_at FROM idempotency_keys WHERE key = ?",
+        )
+        .bind(key)
+        .fetch_optional(self.conn())
+        .await
+        .map_err(translate)?;
+        row.map(|row| {
+            let c = Columns::new(&row, "idempotency_keys");
+            Ok(IdempotencyRecord {
+                key: c.text("key")?.to_owned(),
+                request_hash: c.text("request_hash")?.to_owned(),
+                order: c.parse("order_id", CommandeId::parse)?,
+                created_at: c.instant("created_at")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn save_idempotency(&mut self, record: &IdempotencyRecord) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO idempotency_keys (key, request_hash, order_id, created_at) \
+             VALUES (?, ?, ?, ?)",
+        )
+        .bind(&record.key)
+        .bind(&record.request_hash)
+        .bind(record.order.to_string())
+        .bind(micros(record.created_at))
+        .execute(self.conn())
+        .await
+        .map_err(duplicate("idempotency key", record.key.clone()))?;
+        Ok(())
+    }
+}
