@@ -8,6 +8,8 @@
 //! Transactions run at READ COMMITTED and take explicit row locks where the contracts need
 //! them (an order being changed, the articles whose stock moves, a number series); see the
 //! crate's README for the locking design.
+//!
+//! [`testing`] makes fresh, migrated databases for tests, this crate's and others'.
 
 mod audit;
 mod carts;
