@@ -17,8 +17,14 @@ use crate::error::{self, is_retryable_code, translate};
 
 /// The migrations, in the order they apply. A migration once released never changes (the
 /// migrator refuses a database whose applied migrations differ): changes go in new files.
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "initial", include_str!("../migrations/0001_initial.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "initial", include_str!("../migrations/0001_initial.sql")),
+    (
+        2,
+        "order number sequences",
+        include_str!("../migrations/0002_order_number_sequences.sql"),
+    ),
+];
 
 /// How long a transaction waits for a row lock before giving up with a retryable error,
 /// unless the connection URL sets `lock_timeout` itself.

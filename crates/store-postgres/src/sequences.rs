@@ -1,6 +1,7 @@
 //! Number series.
 
 use async_trait::async_trait;
+use domain::order::SiteCode;
 use ports::{SequenceStore, StoreError};
 
 use crate::db::PostgresTransaction;
@@ -23,5 +24,17 @@ impl SequenceStore for PostgresTransaction {
         let last = self.done(r)?;
         u64::try_from(last)
             .map_err(|_| StoreError::Corrupt(format!("sequences.last: {last} for {series:?}")))
+    }
+
+    async fn next_order_number(&mut self, site: &SiteCode) -> Result<u64, StoreError> {
+        // A native sequence per site (migration 0002): nextval takes no lock that lasts,
+        // so orders of one site do not queue behind each other's commits.
+        let r = sqlx::query_scalar::<_, i64>("SELECT next_order_number($1)")
+            .bind(site.as_str())
+            .fetch_one(self.conn())
+            .await;
+        let last = self.done(r)?;
+        u64::try_from(last)
+            .map_err(|_| StoreError::Corrupt(format!("order number {last} of site {site}")))
     }
 }

@@ -214,7 +214,7 @@ impl App {
         let site_code = site.site_code.clone().ok_or_else(|| {
             AppError::invalid("site", format!("company {} is not a site", site.id))
         })?;
-        let sequence = tx.next_number(&format!("order:{site_code}")).await?;
+        let sequence = tx.next_order_number(&site_code).await?;
         let number =
             OrderNumber::new(site_code, sequence).map_err(|e| AppError::invalid("site", e))?;
         let planned = planned_delivery(now.date(), self.settings.lead_days).ok_or_else(|| {

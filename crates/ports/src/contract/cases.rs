@@ -27,7 +27,8 @@ pub use records::{
     outbox_messages_are_kept,
 };
 pub use sequences::{
-    sequences_give_back_numbers_on_rollback, sequences_never_repeat_under_concurrency,
+    order_numbers_never_repeat_under_concurrency, sequences_give_back_numbers_on_rollback,
+    sequences_never_repeat_under_concurrency,
 };
 pub use stock::{
     opposite_lock_orders_do_not_deadlock, stock_movements_apply_all_or_nothing,

@@ -31,6 +31,7 @@ macro_rules! contract_suite {
             write_transactions_wait_for_the_write_lock,
             sequences_never_repeat_under_concurrency,
             sequences_give_back_numbers_on_rollback,
+            order_numbers_never_repeat_under_concurrency,
             orders_round_trip_with_lines_and_history,
             order_numbers_are_unique,
             order_updates_append_history,

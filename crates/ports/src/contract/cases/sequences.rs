@@ -140,3 +140,73 @@ pub async fn sequences_give_back_numbers_on_rollback(db: Arc<dyn Database>) {
         "numbers must go on from the last committed one"
     );
 }
+
+/// Many transactions at once each take an order number of the same site, some of them
+/// rolling back: the committed ones never share a number, and numbers taken after a
+/// rollback never repeat a committed one.
+pub async fn order_numbers_never_repeat_under_concurrency(db: Arc<dyn Database>) {
+    use domain::order::SiteCode;
+    const TAKERS: usize = 30;
+    let site = SiteCode::new("PAR").expect("a valid site code");
+    let committed = within_time_limit("taking order numbers from many transactions at once", async {
+        let tasks: Vec<_> = (0..TAKERS)
+            .map(|i| {
+                let (db, site) = (db.clone(), site.clone());
+                tokio::spawn(async move {
+                    for attempt in 0..ATTEMPTS {
+                        let mut tx = write(&db).await;
+                        let number = match tx.next_order_number(&site).await {
+                            Ok(number) => number,
+                            Err(e) if e.is_retryable() => {
+                                drop(tx);
+                                back_off(attempt).await;
+                                continue;
+                            }
+                            Err(e) => panic!("next_order_number failed with a non-retryable error: {e:?}"),
+                        };
+                        tokio::time::sleep(Duration::from_millis(2)).await;
+                        if i % 3 == 0 {
+                            rollback(tx).await;
+                            return None;
+                        }
+                        match tx.commit().await {
+                            Ok(()) => return Some(number),
+                            Err(e) if e.is_retryable() => back_off(attempt).await,
+                            Err(e) => panic!("commit failed with a non-retryable error: {e:?}"),
+                        }
+                    }
+                    panic!("a transaction taking an order number was refused as retryable {ATTEMPTS} times")
+                })
+            })
+            .collect();
+        let mut numbers = Vec::new();
+        for task in tasks {
+            if let Some(n) = task.await.expect("a task taking an order number panicked") {
+                numbers.push(n);
+            }
+        }
+        numbers
+    })
+    .await;
+    let mut distinct = committed.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    assert_eq!(
+        distinct.len(),
+        committed.len(),
+        "next_order_number must never give one number to two committed transactions: {committed:?}"
+    );
+    assert!(distinct.iter().all(|&n| n >= 1), "order numbers start at 1: {distinct:?}");
+
+    let after = step("an order number after the others", async {
+        let mut tx = write(&db).await;
+        let n = tx.next_order_number(&site).await.expect("next_order_number");
+        commit(tx).await;
+        n
+    })
+    .await;
+    assert!(
+        !distinct.contains(&after),
+        "next_order_number must not give again a number a committed transaction took ({after})"
+    );
+}
