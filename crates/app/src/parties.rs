@@ -205,7 +205,12 @@ impl App {
     ///
     /// # Errors
     /// [`AppError::Forbidden`] unless the caller is staff or the system.
-    pub async fn ensure_site(&self, caller: &Caller, code: &SiteCode, name: &CompanyName) -> Result<Societe, AppError> {
+    pub async fn ensure_site(
+        &self,
+        caller: &Caller,
+        code: &SiteCode,
+        name: &CompanyName,
+    ) -> Result<Societe, AppError> {
         require_internal(caller, "create sites")?;
         let now = self.now();
         let fresh = Societe {

@@ -12,7 +12,7 @@ use ports::{EntityKind, MovementReason, Transaction, TxMode};
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use super::place::{priced_lines, take_stock};
+use super::place::{check_parties, priced_lines, take_stock};
 use super::{access, messages, stock, LineRequest, ShortagePolicy};
 use crate::audit::Diff;
 use crate::parties::{existing_societe, existing_tiers};
@@ -127,12 +127,8 @@ impl App {
         reason: Option<Reason>,
     ) -> Result<Commande, AppError> {
         access::require_internal(caller, "delete orders")?;
-        transaction!(self, TxMode::Write, |tx| {
-            let mut order = self.locked(&mut *tx, caller, number).await?;
-            order.delete(self.now(), caller.actor.clone(), reason.clone())?;
-            tx.update_order(&order).await?;
-            Ok(order)
-        })
+        self.end_order(caller, number, OrderAction::Delete, reason)
+            .await
     }
 
     /// Cancels a validated order, giving its stock back, and tells the customer.
@@ -146,24 +142,8 @@ impl App {
         reason: Option<Reason>,
     ) -> Result<Commande, AppError> {
         access::require_internal(caller, "cancel orders")?;
-        transaction!(self, TxMode::Write, |tx| {
-            let mut order = self.locked(&mut *tx, caller, number).await?;
-            let now = self.now();
-            order.cancel(now, caller.actor.clone(), reason.clone())?;
-            stock::apply(
-                &mut *tx,
-                &order,
-                MovementReason::OrderCancelled,
-                now,
-                &caller.actor,
-            )
-            .await?;
-            tx.update_order(&order).await?;
-            let customer = existing_tiers(&mut *tx, order.parties().customer).await?;
-            let site = existing_societe(&mut *tx, order.site()).await?;
-            messages::order_cancelled(&mut *tx, &*self.ids, &order, &customer, &site, now).await?;
-            Ok(order)
-        })
+        self.end_order(caller, number, OrderAction::Cancel, reason)
+            .await
     }
 
     /// Marks a validated order as fulfilled: it is closed.
@@ -177,10 +157,40 @@ impl App {
         reason: Option<Reason>,
     ) -> Result<Commande, AppError> {
         access::require_internal(caller, "fulfil orders")?;
+        self.end_order(caller, number, OrderAction::Fulfil, reason)
+            .await
+    }
+
+    /// Applies an action that ends an order's life (delete, cancel, fulfil); a cancellation
+    /// also gives the stock back and tells the customer, in the same transaction.
+    async fn end_order(
+        &self,
+        caller: &Caller,
+        number: &OrderNumber,
+        action: OrderAction,
+        reason: Option<Reason>,
+    ) -> Result<Commande, AppError> {
         transaction!(self, TxMode::Write, |tx| {
             let mut order = self.locked(&mut *tx, caller, number).await?;
-            order.fulfil(self.now(), caller.actor.clone(), reason.clone())?;
+            let now = self.now();
+            order.apply(action, now, caller.actor.clone(), reason.clone())?;
+            if action == OrderAction::Cancel {
+                stock::apply(
+                    &mut *tx,
+                    &order,
+                    MovementReason::OrderCancelled,
+                    now,
+                    &caller.actor,
+                )
+                .await?;
+            }
             tx.update_order(&order).await?;
+            if action == OrderAction::Cancel {
+                let customer = existing_tiers(&mut *tx, order.parties().customer).await?;
+                let site = existing_societe(&mut *tx, order.site()).await?;
+                messages::order_cancelled(&mut *tx, &*self.ids, &order, &customer, &site, now)
+                    .await?;
+            }
             Ok(order)
         })
     }
@@ -239,29 +249,14 @@ impl App {
         transaction!(self, TxMode::Write, |tx| {
             let mut order = self.locked(&mut *tx, caller, number).await?;
             let before = *order.parties();
-            for (field, id) in [("payer", change.payer), ("recipient", change.recipient)] {
-                if let Some(id) = id {
-                    if tx.get_tiers(id).await?.is_none() {
-                        return Err(AppError::invalid(
-                            field,
-                            format!("person {id} does not exist"),
-                        ));
-                    }
-                }
-            }
-            for (field, id) in [
-                ("delivery_address", change.delivery_address),
-                ("billing_address", change.billing_address),
-            ] {
-                if let Some(id) = id {
-                    if tx.get_adresse(id).await?.is_none() {
-                        return Err(AppError::invalid(
-                            field,
-                            format!("address {id} does not exist"),
-                        ));
-                    }
-                }
-            }
+            check_parties(
+                &mut *tx,
+                change.payer,
+                change.recipient,
+                change.delivery_address,
+                change.billing_address,
+            )
+            .await?;
             let after = OrderParties {
                 customer: before.customer,
                 payer: change.payer.unwrap_or(before.payer),

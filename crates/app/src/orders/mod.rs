@@ -9,10 +9,10 @@ mod place;
 mod query;
 mod stock;
 
-pub use fit::{fit_to_stock, StockLine};
 pub use change::{PartiesChange, ValidatedOrder};
-pub use place::{PlacedOrder, MAX_IDEMPOTENCY_KEY};
+pub use fit::{fit_to_stock, StockLine};
 pub use messages::{ORDER_CANCELLED, ORDER_CONFIRMATION, ORDER_VALIDATED_INTERNAL};
+pub use place::{PlacedOrder, MAX_IDEMPOTENCY_KEY};
 
 use domain::ids::{AdresseId, TiersId};
 use domain::money::{Amount, Quantity};

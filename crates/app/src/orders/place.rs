@@ -171,29 +171,14 @@ impl App {
         let now = self.now();
         let site = self.site_for(tx, caller, request).await?;
         let customer = existing_tiers(&mut *tx, request.customer).await?;
-        for (field, tiers) in [("payer", request.payer), ("recipient", request.recipient)] {
-            if let Some(id) = tiers.filter(|&id| id != request.customer) {
-                if tx.get_tiers(id).await?.is_none() {
-                    return Err(AppError::invalid(
-                        field,
-                        format!("person {id} does not exist"),
-                    ));
-                }
-            }
-        }
-        for (field, address) in [
-            ("delivery_address", Some(request.delivery_address)),
-            ("billing_address", request.billing_address),
-        ] {
-            if let Some(id) = address {
-                if tx.get_adresse(id).await?.is_none() {
-                    return Err(AppError::invalid(
-                        field,
-                        format!("address {id} does not exist"),
-                    ));
-                }
-            }
-        }
+        check_parties(
+            &mut *tx,
+            request.payer.filter(|&p| p != request.customer),
+            request.recipient.filter(|&r| r != request.customer),
+            Some(request.delivery_address),
+            request.billing_address,
+        )
+        .await?;
 
         let (articles, mut drafts) = priced_lines(tx, &request.lines).await?;
         let id = CommandeId::from_u128(self.ids.next_id());
@@ -295,6 +280,40 @@ impl App {
             .await?
             .ok_or_else(|| AppError::not_found("site", code))
     }
+}
+
+/// Checks that the people and addresses an order names exist, naming the field at fault.
+pub(crate) async fn check_parties(
+    tx: &mut dyn Transaction,
+    payer: Option<domain::ids::TiersId>,
+    recipient: Option<domain::ids::TiersId>,
+    delivery_address: Option<domain::ids::AdresseId>,
+    billing_address: Option<domain::ids::AdresseId>,
+) -> Result<(), AppError> {
+    for (field, id) in [("payer", payer), ("recipient", recipient)] {
+        if let Some(id) = id {
+            if tx.get_tiers(id).await?.is_none() {
+                return Err(AppError::invalid(
+                    field,
+                    format!("person {id} does not exist"),
+                ));
+            }
+        }
+    }
+    for (field, id) in [
+        ("delivery_address", delivery_address),
+        ("billing_address", billing_address),
+    ] {
+        if let Some(id) = id {
+            if tx.get_adresse(id).await?.is_none() {
+                return Err(AppError::invalid(
+                    field,
+                    format!("address {id} does not exist"),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The key under which an idempotency key is stored: scoped by who sent it, so two callers
