@@ -18,14 +18,26 @@ async fn last_units_are_never_oversold(db: Arc<dyn Database>) {
     let buyers = 24;
     let mut customers = Vec::new();
     for i in 0..buyers {
-        customers.push(register(&shop.app, &format!("Client{i}"), "Test", &format!("06000000{i:02}"), &format!("c{i}@example.fr")).await);
+        customers.push(
+            register(
+                &shop.app,
+                &format!("Client{i}"),
+                "Test",
+                &format!("06000000{i:02}"),
+                &format!("c{i}@example.fr"),
+            )
+            .await,
+        );
     }
     // 10 units of VIS-M6; 24 customers want 1 each, all at once.
     let mut tasks = Vec::new();
     for c in customers {
         let app = shop.app.clone();
         let vis = shop.vis.clone();
-        tasks.push(tokio::spawn(async move { app.place_order(&customer(&c), &request(&c, vec![line(&vis, 1)]), None).await }));
+        tasks.push(tokio::spawn(async move {
+            app.place_order(&customer(&c), &request(&c, vec![line(&vis, 1)]), None)
+                .await
+        }));
     }
     let mut placed = Vec::new();
     let mut short = 0;
@@ -41,7 +53,12 @@ async fn last_units_are_never_oversold(db: Arc<dyn Database>) {
     }
     assert_eq!(placed.len(), 10, "exactly as many orders as units");
     assert_eq!(short, buyers - 10);
-    let stock = shop.app.article(&app::catalogue::ArticleKey::Id(shop.vis.id)).await.unwrap().stock;
+    let stock = shop
+        .app
+        .article(&app::catalogue::ArticleKey::Id(shop.vis.id))
+        .await
+        .unwrap()
+        .stock;
     assert_eq!(stock, 0);
     let mut tx = shop.app.database().begin(TxMode::Read).await.unwrap();
     assert_eq!(tx.movements_total(shop.vis.id).await.unwrap(), 0);
@@ -53,13 +70,25 @@ async fn opposite_orders_of_articles_do_not_deadlock(db: Arc<dyn Database>) {
     let shop = shop(db).await;
     let a = article(&shop.app, "A-1", "A", "1", None, 1, None, 1000).await;
     let b = article(&shop.app, "B-1", "B", "1", None, 1, None, 1000).await;
-    let marie = register(&shop.app, "Dupont", "Marie", "0612345678", "marie@example.fr").await;
+    let marie = register(
+        &shop.app,
+        "Dupont",
+        "Marie",
+        "0612345678",
+        "marie@example.fr",
+    )
+    .await;
     let mut tasks = Vec::new();
     for i in 0..40 {
         let (app, marie, a, b) = (shop.app.clone(), marie.clone(), a.clone(), b.clone());
         tasks.push(tokio::spawn(async move {
-            let lines = if i % 2 == 0 { vec![line(&a, 1), line(&b, 1)] } else { vec![line(&b, 1), line(&a, 1)] };
-            app.place_order(&customer(&marie), &request(&marie, lines), None).await
+            let lines = if i % 2 == 0 {
+                vec![line(&a, 1), line(&b, 1)]
+            } else {
+                vec![line(&b, 1), line(&a, 1)]
+            };
+            app.place_order(&customer(&marie), &request(&marie, lines), None)
+                .await
         }));
     }
     let outcome = tokio::time::timeout(std::time::Duration::from_secs(60), async {
@@ -74,7 +103,11 @@ async fn opposite_orders_of_articles_do_not_deadlock(db: Arc<dyn Database>) {
     .expect("no deadlock");
     assert_eq!(outcome, 40);
     for key in [a.id, b.id] {
-        let article = shop.app.article(&app::catalogue::ArticleKey::Id(key)).await.unwrap();
+        let article = shop
+            .app
+            .article(&app::catalogue::ArticleKey::Id(key))
+            .await
+            .unwrap();
         assert_eq!(article.stock, 960);
     }
 }

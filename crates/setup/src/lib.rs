@@ -141,7 +141,10 @@ pub fn redact(url: &str) -> String {
 ///
 /// # Errors
 /// [`ConfigError::Database`] when it cannot be opened or migrated.
-pub async fn open_database(url: &str, max_connections: u32) -> Result<Arc<dyn Database>, ConfigError> {
+pub async fn open_database(
+    url: &str,
+    max_connections: u32,
+) -> Result<Arc<dyn Database>, ConfigError> {
     let opened: Result<Arc<dyn Database>, StoreError> = if is_postgres(url) {
         store_postgres::PostgresDatabase::connect(url, max_connections)
             .await
@@ -164,7 +167,12 @@ pub async fn open_database(url: &str, max_connections: u32) -> Result<Arc<dyn Da
 /// [`ConfigError::Database`] when the database cannot be opened, migrated or written.
 pub async fn build_app(config: &Config) -> Result<App, ConfigError> {
     let db = open_database(&config.database_url, config.max_connections).await?;
-    let app = App::new(db, Arc::new(SystemClock), Arc::new(UuidIds), config.settings());
+    let app = App::new(
+        db,
+        Arc::new(SystemClock),
+        Arc::new(UuidIds),
+        config.settings(),
+    );
     let name = CompanyName::new("Boutique en ligne").map_err(|e| ConfigError::Database {
         url: redact(&config.database_url),
         source: StoreError::Corrupt(e.to_string()),
@@ -188,7 +196,10 @@ mod tests {
     use super::*;
 
     fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map: HashMap<String, String> = vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
         Config::from_lookup(|name| map.get(name).cloned())
     }
 
@@ -212,7 +223,10 @@ mod tests {
 
     #[test]
     fn passwords_are_not_shown() {
-        assert_eq!(redact("postgres://oms:secret@db:5432/oms"), "postgres://oms:***@db:5432/oms");
+        assert_eq!(
+            redact("postgres://oms:secret@db:5432/oms"),
+            "postgres://oms:***@db:5432/oms"
+        );
         assert_eq!(redact("postgres://oms@db/oms"), "postgres://oms@db/oms");
     }
 }

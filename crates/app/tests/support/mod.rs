@@ -14,8 +14,8 @@ use domain::catalogue::{Article, ArticleDetails, ArticleReference, Designation};
 use domain::money::{Amount, Quantity, UnitPrice};
 use domain::order::{Actor, OrderSource, SiteCode};
 use domain::party::{
-    AddressLines, AdresseDetails, CompanyName, CountryCode, Email, PersonName, PhoneNumber, PostalCode,
-    Societe, TiersDetails, Town,
+    AddressLines, AdresseDetails, CompanyName, CountryCode, Email, PersonName, PhoneNumber,
+    PostalCode, Societe, TiersDetails, Town,
 };
 use domain::vat::{VatCode, VatCodeId, VatLabel, VatRate};
 use ports::{Database, MockClock, MockIdSource};
@@ -33,7 +33,10 @@ static COUNTER: AtomicU64 = AtomicU64::new(0);
 pub async fn sqlite() -> Arc<dyn Database> {
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
     let nanos = OffsetDateTime::now_utc().unix_timestamp_nanos();
-    let path = std::env::temp_dir().join(format!("oms-app-test-{}-{n}-{nanos}.db", std::process::id()));
+    let path = std::env::temp_dir().join(format!(
+        "oms-app-test-{}-{n}-{nanos}.db",
+        std::process::id()
+    ));
     let db = store_sqlite::SqliteDatabase::open(&format!("sqlite://{}", path.display()))
         .await
         .expect("a fresh SQLite database opens");
@@ -63,10 +66,14 @@ pub fn app_at(db: Arc<dyn Database>, at: OffsetDateTime) -> App {
     // Ids count up from a UUID v7-looking base; secrets are scrambled counters.
     let next = Arc::new(AtomicU64::new(1));
     let counter = next.clone();
-    ids.expect_next_id()
-        .returning(move || 0x0190_0000_0000_7000_8000_0000_0000_0000 | u128::from(counter.fetch_add(1, Ordering::Relaxed)));
-    ids.expect_secret()
-        .returning(move || u128::from(next.fetch_add(1, Ordering::Relaxed)).wrapping_mul(0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c835));
+    ids.expect_next_id().returning(move || {
+        0x0190_0000_0000_7000_8000_0000_0000_0000
+            | u128::from(counter.fetch_add(1, Ordering::Relaxed))
+    });
+    ids.expect_secret().returning(move || {
+        u128::from(next.fetch_add(1, Ordering::Relaxed))
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c835)
+    });
     App::new(db, Arc::new(clock), Arc::new(ids), Settings::default())
 }
 
@@ -83,7 +90,10 @@ pub fn customer(c: &RegisteredCustomer) -> Caller {
 
 pub fn order_taker(site: &Societe, taker: &RegisteredCustomer) -> Caller {
     Caller {
-        access: Access::OrderTaker { site: site.id, tiers: taker.tiers.id },
+        access: Access::OrderTaker {
+            site: site.id,
+            tiers: taker.tiers.id,
+        },
         actor: Actor::new("preneur.lyon").unwrap(),
     }
 }
@@ -108,11 +118,19 @@ pub struct Shop {
 pub async fn shop(db: Arc<dyn Database>) -> Shop {
     let app = app_at(db, NOW);
     let staff = staff();
-    app.ensure_site(&Caller::system(), &SiteCode::new("WEB").unwrap(), &CompanyName::new("Boutique").unwrap())
-        .await
-        .unwrap();
+    app.ensure_site(
+        &Caller::system(),
+        &SiteCode::new("WEB").unwrap(),
+        &CompanyName::new("Boutique").unwrap(),
+    )
+    .await
+    .unwrap();
     let lyon = app
-        .ensure_site(&staff, &SiteCode::new("LYON").unwrap(), &CompanyName::new("Agence de Lyon").unwrap())
+        .ensure_site(
+            &staff,
+            &SiteCode::new("LYON").unwrap(),
+            &CompanyName::new("Agence de Lyon").unwrap(),
+        )
         .await
         .unwrap();
     for (code, rate, default) in [("NORMAL", "20", true), ("REDUIT", "5.5", false)] {
@@ -128,10 +146,46 @@ pub async fn shop(db: Arc<dyn Database>) -> Shop {
         .await
         .unwrap();
     }
-    let vis = article(&app, "VIS-M6", "Vis M6 (boîte de 100)", "12.50", None, 1, None, 10).await;
-    let livre = article(&app, "LIVRE-01", "Livre de recettes", "4.99", Some("REDUIT"), 1, None, 5).await;
-    let perceuse = article(&app, "PERC-18V", "Perceuse 18 V", "89.90", None, 1, Some(2), 3).await;
-    Shop { app, lyon, vis, livre, perceuse }
+    let vis = article(
+        &app,
+        "VIS-M6",
+        "Vis M6 (boîte de 100)",
+        "12.50",
+        None,
+        1,
+        None,
+        10,
+    )
+    .await;
+    let livre = article(
+        &app,
+        "LIVRE-01",
+        "Livre de recettes",
+        "4.99",
+        Some("REDUIT"),
+        1,
+        None,
+        5,
+    )
+    .await;
+    let perceuse = article(
+        &app,
+        "PERC-18V",
+        "Perceuse 18 V",
+        "89.90",
+        None,
+        1,
+        Some(2),
+        3,
+    )
+    .await;
+    Shop {
+        app,
+        lyon,
+        vis,
+        livre,
+        perceuse,
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -161,7 +215,13 @@ pub async fn article(
     .unwrap()
 }
 
-pub async fn register(app: &App, last: &str, first: &str, phone: &str, email: &str) -> RegisteredCustomer {
+pub async fn register(
+    app: &App,
+    last: &str,
+    first: &str,
+    phone: &str,
+    email: &str,
+) -> RegisteredCustomer {
     app.register_customer(
         &Caller::system(),
         &NewCustomer {

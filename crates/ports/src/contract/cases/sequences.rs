@@ -196,11 +196,17 @@ pub async fn order_numbers_never_repeat_under_concurrency(db: Arc<dyn Database>)
         committed.len(),
         "next_order_number must never give one number to two committed transactions: {committed:?}"
     );
-    assert!(distinct.iter().all(|&n| n >= 1), "order numbers start at 1: {distinct:?}");
+    assert!(
+        distinct.iter().all(|&n| n >= 1),
+        "order numbers start at 1: {distinct:?}"
+    );
 
     let after = step("an order number after the others", async {
         let mut tx = write(&db).await;
-        let n = tx.next_order_number(&site).await.expect("next_order_number");
+        let n = tx
+            .next_order_number(&site)
+            .await
+            .expect("next_order_number");
         commit(tx).await;
         n
     })
