@@ -139,6 +139,11 @@ define_id!(
     "a cart id"
 );
 define_id!(
+    /// Identifies an [`Account`](crate::account::Account): a login to the product.
+    AccountId,
+    "an account id"
+);
+define_id!(
     /// Identifies a message waiting to be sent (an email, a notice to another program).
     MessageId,
     "a message id"

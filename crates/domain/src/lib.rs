@@ -3,6 +3,7 @@
 //! Everything here is pure: no I/O, no async, no clock. Time is always passed in by the
 //! caller, so every rule can be tested with fixed dates and embedded in any program.
 //!
+//! - [`account`]: who can log in, and as what.
 //! - [`party`]: companies ([`party::Societe`]), people ([`party::Tiers`]), addresses
 //!   ([`party::Adresse`]) and the role-carrying links between them.
 //! - [`cart`]: a customer's selection before the order is placed.
@@ -12,6 +13,7 @@
 //! - [`order`]: the order ([`order::Commande`]), its lines, its number and its state machine.
 //! - [`calendar`]: French working days, for the planned delivery date.
 
+pub mod account;
 pub mod calendar;
 pub mod cart;
 pub mod catalogue;
