@@ -1,4 +1,8 @@
-//! Helpers of the end-to-end tests: building the shipped binaries and running them.
+//! Helpers of the end-to-end tests: building the shipped binaries and running them, and
+//! fresh databases for them to run against ([`databases`]).
+
+pub mod admin;
+pub mod databases;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -64,6 +68,33 @@ pub fn run(program: &Path, args: &[&str], stdin: &str) -> Run {
         .stderr(Stdio::piped())
         .spawn()
         .expect("the program starts");
+    if let Some(mut input) = child.stdin.take() {
+        // A program that exits before reading everything closes the pipe: not an error here.
+        let _ = input.write_all(stdin.as_bytes());
+    }
+    let output = child.wait_with_output().expect("the program ends");
+    Run {
+        status: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// Runs `program` with `args`, `stdin` as its standard input, and these environment
+/// variables set on top of the test's own.
+///
+/// # Panics
+/// When the program cannot be started.
+#[allow(clippy::expect_used)]
+pub fn run_with_env(program: &Path, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Run {
+    let mut command = Command::new(program);
+    command
+        .args(args)
+        .envs(env.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = command.spawn().expect("the program starts");
     if let Some(mut input) = child.stdin.take() {
         // A program that exits before reading everything closes the pipe: not an error here.
         let _ = input.write_all(stdin.as_bytes());

@@ -58,21 +58,41 @@ impl Diff {
     }
 }
 
-/// A value as a person reads it: `Some("x")` as `"x"`, `None` as `-`.
+/// A value as a person reads it: `Some("x")` as `"x"`, `None` as `-`, and the wrappers of
+/// the domain's value types left out (`UnitPrice(10.50)` as `10.50`).
 fn show<T: std::fmt::Debug>(value: &T) -> String {
-    let text = format!("{value:?}");
+    let mut text = format!("{value:?}");
     if text == "None" {
         return "-".to_owned();
     }
-    let inner = text
-        .strip_prefix("Some(")
-        .and_then(|t| t.strip_suffix(')'))
-        .unwrap_or(&text);
-    // Newtypes print as Name("value"): keep the value only.
-    match (inner.find("(\""), inner.ends_with("\")")) {
-        (Some(open), true) => inner[open + 1..inner.len() - 1].to_owned(),
-        _ => inner.to_owned(),
+    // Peel `Some(...)` and `TypeName(...)` wrappers, outermost first.
+    while let Some(inner) = unwrap_once(&text) {
+        text = inner.to_owned();
     }
+    text
+}
+
+/// The inside of `Name(inside)` when the text is exactly one such wrapper.
+fn unwrap_once(text: &str) -> Option<&str> {
+    let open = text.find('(')?;
+    let name = &text[..open];
+    let is_wrapper = !name.is_empty()
+        && name.starts_with(|c: char| c.is_ascii_uppercase())
+        && name.chars().all(|c| c.is_ascii_alphanumeric());
+    let inner = text[open + 1..].strip_suffix(')')?;
+    // The closing parenthesis must be the opening one's partner.
+    let mut depth = 0i32;
+    for c in inner.chars() {
+        depth += match c {
+            '(' => 1,
+            ')' => -1,
+            _ => 0,
+        };
+        if depth < 0 {
+            return None;
+        }
+    }
+    (is_wrapper && depth == 0).then_some(inner)
 }
 
 #[cfg(test)]

@@ -41,8 +41,11 @@ pub mod system;
 
 pub mod carts;
 pub mod catalogue;
+pub mod catalogue_import;
+mod change_log;
 pub mod orders;
 pub mod parties;
+mod party_links;
 
 use std::sync::Arc;
 

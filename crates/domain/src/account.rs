@@ -59,9 +59,11 @@ impl Account {
     /// [`ValueError::Empty`] for an order taker or a customer without a person.
     pub fn check(&self) -> Result<(), ValueError> {
         match (self.role, self.tiers) {
-            (AccountRole::OrderTaker { .. } | AccountRole::Customer, None) => Err(ValueError::Empty {
-                what: "the person of an order taker's or a customer's account",
-            }),
+            (AccountRole::OrderTaker { .. } | AccountRole::Customer, None) => {
+                Err(ValueError::Empty {
+                    what: "the person of an order taker's or a customer's account",
+                })
+            }
             _ => Ok(()),
         }
     }
@@ -141,7 +143,17 @@ mod tests {
             disabled: false,
         };
         assert!(account.check().is_err());
-        assert!(Account { role: AccountRole::Admin, ..account.clone() }.check().is_ok());
-        assert!(Account { tiers: Some(TiersId::from_u128(2)), ..account }.check().is_ok());
+        assert!(Account {
+            role: AccountRole::Admin,
+            ..account.clone()
+        }
+        .check()
+        .is_ok());
+        assert!(Account {
+            tiers: Some(TiersId::from_u128(2)),
+            ..account
+        }
+        .check()
+        .is_ok());
     }
 }

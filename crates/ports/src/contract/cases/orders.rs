@@ -401,15 +401,15 @@ fn summary(order: &Commande) -> OrderSummary {
 fn expected_search(orders: &[Commande], query: &OrderQuery) -> Page<OrderSummary> {
     let mut matching: Vec<&Commande> = orders
         .iter()
-        .filter(|o| query.customer.map_or(true, |c| o.parties().customer == c))
+        .filter(|o| query.customer.is_none_or(|c| o.parties().customer == c))
         .filter(|o| match query.state {
             Some(state) => o.state() == state,
             None => o.state() != OrderState::Deleted,
         })
-        .filter(|o| query.source.map_or(true, |s| o.source() == s))
-        .filter(|o| query.site.map_or(true, |s| o.site() == s))
-        .filter(|o| query.from.map_or(true, |from| o.ordered_at() >= from))
-        .filter(|o| query.until.map_or(true, |until| o.ordered_at() < until))
+        .filter(|o| query.source.is_none_or(|s| o.source() == s))
+        .filter(|o| query.site.is_none_or(|s| o.site() == s))
+        .filter(|o| query.from.is_none_or(|from| o.ordered_at() >= from))
+        .filter(|o| query.until.is_none_or(|until| o.ordered_at() < until))
         .collect();
     matching.sort_by(|a, b| {
         b.ordered_at()
