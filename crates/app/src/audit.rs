@@ -110,4 +110,16 @@ mod tests {
             vec!["name: \"Dupont\" → \"Dupond\"", "email: - → \"a@b.fr\""]
         );
     }
+
+    #[test]
+    fn value_types_are_shown_without_their_wrappers() {
+        let price =
+            |cents| domain::money::UnitPrice::new(rust_decimal::Decimal::new(cents, 2)).unwrap();
+        assert_eq!(show(&price(1050)), "10.50");
+        assert_eq!(show(&Some(price(1100))), "11.00");
+        let email = domain::party::Email::new("a@b.fr").unwrap();
+        assert_eq!(show(&Some(email)), "\"a@b.fr\"");
+        assert_eq!(show(&(1, 2)), "(1, 2)");
+        assert_eq!(show(&None::<u32>), "-");
+    }
 }
