@@ -30,10 +30,17 @@ pub trait AccountStore: Send {
     /// # Errors
     /// [`StoreError::Duplicate`] (entity `"account"`, key: the login) when the login is
     /// already an account's.
-    async fn insert_account(&mut self, account: &Account, password_hash: &str) -> Result<(), StoreError>;
+    async fn insert_account(
+        &mut self,
+        account: &Account,
+        password_hash: &str,
+    ) -> Result<(), StoreError>;
 
     /// The account with this login, with its password hash.
-    async fn find_account(&mut self, login: &Email) -> Result<Option<(Account, String)>, StoreError>;
+    async fn find_account(
+        &mut self,
+        login: &Email,
+    ) -> Result<Option<(Account, String)>, StoreError>;
 
     /// The account with this id.
     async fn get_account(&mut self, id: AccountId) -> Result<Option<Account>, StoreError>;
@@ -57,13 +64,20 @@ pub trait AccountStore: Send {
     async fn insert_token(&mut self, token: &SessionToken) -> Result<(), StoreError>;
 
     /// The token with this hash and its account, whether it is still valid or not.
-    async fn find_token(&mut self, hash: &str) -> Result<Option<(SessionToken, Account)>, StoreError>;
+    async fn find_token(
+        &mut self,
+        hash: &str,
+    ) -> Result<Option<(SessionToken, Account)>, StoreError>;
 
     /// Revokes a token; `false` when there is none with this hash or it was revoked already.
     async fn revoke_token(&mut self, hash: &str, at: OffsetDateTime) -> Result<bool, StoreError>;
 
     /// Revokes every token of an account that is not revoked yet; gives how many.
-    async fn revoke_tokens_of(&mut self, account: AccountId, at: OffsetDateTime) -> Result<u64, StoreError>;
+    async fn revoke_tokens_of(
+        &mut self,
+        account: AccountId,
+        at: OffsetDateTime,
+    ) -> Result<u64, StoreError>;
 }
 
 /// A password hash could not be made.

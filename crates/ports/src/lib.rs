@@ -10,6 +10,7 @@
 //! Each method says what every implementation must do; the contract suite (feature
 //! `contract`, module `contract`) checks it, and both store adapters run it.
 
+mod accounts;
 mod audit;
 mod carts;
 mod catalogue;
@@ -25,18 +26,21 @@ mod system;
 #[cfg(feature = "contract")]
 pub mod contract;
 
+pub use accounts::{AccountStore, HashError, PasswordHasher, SessionToken};
 pub use audit::{AuditStore, ChangeRecord, EntityKind};
 pub use carts::CartStore;
 pub use catalogue::CatalogueStore;
 pub use error::StoreError;
 pub use idempotency::{IdempotencyRecord, IdempotencyStore};
 pub use orders::{OrderQuery, OrderStore, OrderSummary};
-pub use outbox::{MessageStatus, OutboxMessage, OutboxStore};
+pub use outbox::{DeliveryOutcome, MessageStatus, OutboxDelivery, OutboxMessage, OutboxStore};
 pub use parties::{LinkKind, LinkRecord, PartyLinks, PartyStore};
 pub use sequences::SequenceStore;
 pub use stock::{MovementReason, Shortage, StockError, StockLevel, StockMovement, StockStore};
 pub use system::{Clock, IdSource};
 
+#[cfg(feature = "mocks")]
+pub use accounts::MockPasswordHasher;
 #[cfg(feature = "mocks")]
 pub use system::{MockClock, MockIdSource};
 

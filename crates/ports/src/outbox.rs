@@ -77,3 +77,57 @@ pub trait OutboxStore: Send {
         limit: u32,
     ) -> Result<Vec<OutboxMessage>, StoreError>;
 }
+
+/// The outcome of one delivery attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeliveryOutcome {
+    /// Delivered: the message is sent and never tried again.
+    Sent,
+    /// Not delivered; tried again from `retry_at`.
+    RetryAt {
+        /// Why it failed.
+        error: String,
+        /// Not before this time.
+        retry_at: OffsetDateTime,
+    },
+    /// Not delivered, and given up: the message is failed, kept for staff to see and retry.
+    GiveUp {
+        /// Why it failed.
+        error: String,
+    },
+}
+
+/// Delivering the outbox's messages: what the delivery worker and staff need.
+#[async_trait]
+pub trait OutboxDelivery: Send {
+    /// Pending messages due at `now` (`next_attempt_at <= now`), oldest first, at most
+    /// `limit`, locked until the end of the transaction so that two workers never take the
+    /// same message (a worker skips messages another holds).
+    async fn claim_due(
+        &mut self,
+        now: OffsetDateTime,
+        limit: u32,
+    ) -> Result<Vec<OutboxMessage>, StoreError>;
+
+    /// The message with this id.
+    async fn get_message(&mut self, id: MessageId) -> Result<Option<OutboxMessage>, StoreError>;
+
+    /// Records an attempt: the attempts count goes up by one, and the status, next attempt
+    /// time and last error follow the outcome.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] when there is no such message.
+    async fn record_attempt(
+        &mut self,
+        id: MessageId,
+        outcome: &DeliveryOutcome,
+    ) -> Result<(), StoreError>;
+
+    /// Puts a failed message back in the queue, due at `now`, its attempts count reset;
+    /// `false` when there is no such message or it is not failed.
+    async fn retry_message(
+        &mut self,
+        id: MessageId,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError>;
+}
