@@ -18,8 +18,14 @@ use crate::error::translate;
 use crate::tx::SqliteTx;
 
 /// The migrations, oldest first, embedded so that the binary carries its schema.
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "initial", include_str!("../migrations/0001_initial.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "initial", include_str!("../migrations/0001_initial.sql")),
+    (
+        2,
+        "stock from movements",
+        include_str!("../migrations/0002_stock_from_movements.sql"),
+    ),
+];
 
 /// How long a connection waits for a lock held by another process before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -53,14 +59,16 @@ impl SqliteDatabase {
     ///
     /// `url` is `sqlite://path/to/file.db` (or `sqlite:path`), a plain path, or
     /// `sqlite::memory:` for a private in-memory database, which serves one transaction at
-    /// a time (meant for trials, not for tests of concurrency).
+    /// a time (meant for trials, not for tests of concurrency). A `sqlite:` URL may end with
+    /// `?synchronous=normal` (or `full`, the default; see the crate's README).
     ///
     /// # Errors
-    /// [`StoreError::Unavailable`] when the file cannot be created or opened;
+    /// [`StoreError::Unavailable`] when the file cannot be created or opened, or the URL
+    /// asks for a `synchronous` other than `full` or `normal`;
     /// [`StoreError::Other`] when the migrations fail (for instance a database written by a
     /// newer version).
     pub async fn open(url: &str) -> Result<SqliteDatabase, StoreError> {
-        let (options, in_memory) = parse_url(url)?;
+        let (options, in_memory, durability) = parse_url(url)?;
         let options = options
             .create_if_missing(true)
             .foreign_keys(true)
@@ -83,9 +91,7 @@ impl SqliteDatabase {
         }
 
         create_folder(options.get_filename())?;
-        // With WAL, a commit appends to the log and needs no fsync at NORMAL: a power cut
-        // may lose the last commits, never the file's consistency.
-        let options = options.synchronous(SqliteSynchronous::Normal);
+        let options = options.synchronous(durability.synchronous());
 
         // WAL lets readers run beside the writer. It is a property of the file, set once
         // by the writer: switching to it needs an exclusive lock that readers must not ask
@@ -122,16 +128,89 @@ fn pool_options(connections: u32) -> SqlitePoolOptions {
         .max_lifetime(None)
 }
 
-/// Reads the URL forms `open` accepts; says whether the database is in memory.
-fn parse_url(url: &str) -> Result<(SqliteConnectOptions, bool), StoreError> {
+/// What a commit waits for before it is acknowledged: SQLite's `synchronous` setting, which
+/// a `sqlite:` URL may choose with `?synchronous=full` (the default) or `normal`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Durability {
+    /// `synchronous = FULL`: each commit is flushed to the disk (an fsync of the WAL)
+    /// before it returns. An acknowledged order survives a power loss or an OS crash.
+    Full,
+    /// `synchronous = NORMAL`: with WAL, commits are flushed only at checkpoints. Faster,
+    /// but a power loss or an OS crash may lose the last transactions acknowledged before
+    /// it (never the file's consistency; a crash of the process alone loses nothing).
+    Normal,
+}
+
+impl Durability {
+    fn synchronous(self) -> SqliteSynchronous {
+        match self {
+            Durability::Full => SqliteSynchronous::Full,
+            Durability::Normal => SqliteSynchronous::Normal,
+        }
+    }
+}
+
+/// The URL parameter that chooses the [`Durability`].
+const SYNCHRONOUS: &str = "synchronous";
+
+/// Reads the URL forms `open` accepts; says whether the database is in memory and how
+/// durable its commits are to be.
+fn parse_url(url: &str) -> Result<(SqliteConnectOptions, bool, Durability), StoreError> {
     let in_memory = url.contains(":memory:") || url.contains("mode=memory");
-    let options = if url.starts_with("sqlite:") {
-        SqliteConnectOptions::from_str(url).map_err(unavailable)?
-    } else {
+    if !url.starts_with("sqlite:") {
         // A plain path may hold `?` or `#`, which a URL would take for its query.
-        SqliteConnectOptions::new().filename(url)
+        let options = SqliteConnectOptions::new().filename(url);
+        return Ok((options, in_memory, Durability::Full));
+    }
+    let (url, durability) = take_durability(url)?;
+    let options = SqliteConnectOptions::from_str(&url).map_err(unavailable)?;
+    Ok((options, in_memory, durability))
+}
+
+/// Takes the `synchronous` parameter out of a `sqlite:` URL (sqlx refuses parameters it
+/// does not know): the URL without it, and the durability it asks for (`full` when absent).
+fn take_durability(url: &str) -> Result<(Cow<'_, str>, Durability), StoreError> {
+    let Some((base, query)) = url.split_once('?') else {
+        return Ok((Cow::Borrowed(url), Durability::Full));
     };
-    Ok((options, in_memory))
+    let mut durability = None;
+    let mut kept = Vec::new();
+    for pair in query.split('&') {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        if key != SYNCHRONOUS {
+            kept.push(pair);
+            continue;
+        }
+        let asked = if value.eq_ignore_ascii_case("full") {
+            Durability::Full
+        } else if value.eq_ignore_ascii_case("normal") {
+            Durability::Normal
+        } else {
+            return Err(bad_url(format!(
+                "`{SYNCHRONOUS}={value}` in the database URL: `{SYNCHRONOUS}` is `full` (the \
+                 default: a commit is on the disk when acknowledged) or `normal` (faster; a \
+                 power loss may lose the last commits)"
+            )));
+        };
+        if durability.replace(asked).is_some() {
+            return Err(bad_url(format!(
+                "`{SYNCHRONOUS}` is given more than once in the database URL"
+            )));
+        }
+    }
+    let Some(durability) = durability else {
+        return Ok((Cow::Borrowed(url), Durability::Full));
+    };
+    let url = if kept.is_empty() {
+        base.to_owned()
+    } else {
+        format!("{base}?{}", kept.join("&"))
+    };
+    Ok((Cow::Owned(url), durability))
+}
+
+fn bad_url(message: String) -> StoreError {
+    StoreError::Unavailable(message.into())
 }
 
 fn create_folder(file: &Path) -> Result<(), StoreError> {
@@ -214,5 +293,227 @@ impl Database for SqliteDatabase {
 
     fn kind(&self) -> &'static str {
         "sqlite"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use super::*;
+
+    fn durability_of(url: &str) -> Result<(String, Durability), String> {
+        take_durability(url)
+            .map(|(url, durability)| (url.into_owned(), durability))
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn commits_are_durable_unless_the_url_asks_otherwise() {
+        for url in [
+            "sqlite://data/oms.db",
+            "sqlite:data/oms.db",
+            "sqlite:///var/lib/oms/oms.db",
+            "sqlite::memory:",
+            "sqlite://data/oms.db?mode=rwc",
+        ] {
+            assert_eq!(
+                durability_of(url),
+                Ok((url.to_owned(), Durability::Full)),
+                "{url}"
+            );
+        }
+        let asked = [
+            (
+                "sqlite://data/oms.db?synchronous=normal",
+                "sqlite://data/oms.db",
+                Durability::Normal,
+            ),
+            (
+                "sqlite://data/oms.db?synchronous=NORMAL",
+                "sqlite://data/oms.db",
+                Durability::Normal,
+            ),
+            (
+                "sqlite://data/oms.db?synchronous=full",
+                "sqlite://data/oms.db",
+                Durability::Full,
+            ),
+            (
+                "sqlite:///var/oms.db?synchronous=Full",
+                "sqlite:///var/oms.db",
+                Durability::Full,
+            ),
+            (
+                "sqlite://data/oms.db?mode=rwc&synchronous=normal",
+                "sqlite://data/oms.db?mode=rwc",
+                Durability::Normal,
+            ),
+            (
+                "sqlite://data/oms.db?synchronous=normal&mode=rwc&cache=private",
+                "sqlite://data/oms.db?mode=rwc&cache=private",
+                Durability::Normal,
+            ),
+        ];
+        for (url, rest, durability) in asked {
+            assert_eq!(
+                durability_of(url),
+                Ok((rest.to_owned(), durability)),
+                "{url}"
+            );
+        }
+    }
+
+    #[test]
+    fn other_synchronous_settings_are_refused() {
+        for value in ["off", "extra", "0", "1", "2", "", "normal "] {
+            let url = format!("sqlite://data/oms.db?synchronous={value}");
+            match parse_url(&url) {
+                Err(StoreError::Unavailable(cause)) => {
+                    let message = cause.to_string();
+                    assert!(
+                        message.contains(&format!("`synchronous={value}`"))
+                            && message.contains("`full`")
+                            && message.contains("`normal`"),
+                        "{url}: {message}"
+                    );
+                }
+                other => panic!("{url}: expected a refusal, got {:?}", other.map(|o| o.2)),
+            }
+        }
+        for url in [
+            "sqlite://data/oms.db?synchronous",
+            "sqlite://data/oms.db?synchronous=full&synchronous=normal",
+        ] {
+            assert!(
+                matches!(parse_url(url), Err(StoreError::Unavailable(_))),
+                "{url}"
+            );
+        }
+        // What sqlx does not know is still refused by sqlx.
+        assert!(matches!(
+            parse_url("sqlite://data/oms.db?synchronous=normal&journal=none"),
+            Err(StoreError::Unavailable(_))
+        ));
+    }
+
+    #[test]
+    fn a_plain_path_keeps_its_question_mark() {
+        let (options, in_memory, durability) = parse_url("data/why?synchronous=normal.db").unwrap();
+        assert_eq!(
+            options.get_filename(),
+            Path::new("data/why?synchronous=normal.db")
+        );
+        assert!(!in_memory);
+        assert_eq!(durability, Durability::Full);
+    }
+
+    fn fresh_file() -> String {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default();
+        std::env::temp_dir()
+            .join("oms-store-sqlite-tests")
+            .join(format!("db-{}-{n}-{nanos}", std::process::id()))
+            .join("oms.db")
+            .display()
+            .to_string()
+    }
+
+    /// `PRAGMA synchronous` on the writer and on a reader: 2 is FULL, 1 is NORMAL.
+    async fn synchronous_of(db: &SqliteDatabase) -> (i64, i64) {
+        let pragma = "PRAGMA synchronous";
+        let writer = sqlx::query_scalar(pragma)
+            .fetch_one(&db.writer)
+            .await
+            .unwrap();
+        let reader = sqlx::query_scalar(pragma)
+            .fetch_one(&db.reader)
+            .await
+            .unwrap();
+        (writer, reader)
+    }
+
+    #[tokio::test]
+    async fn the_file_is_opened_with_the_durability_asked() {
+        let path = fresh_file();
+        let db = SqliteDatabase::open(&format!("sqlite://{path}"))
+            .await
+            .unwrap();
+        assert_eq!(synchronous_of(&db).await, (2, 2), "FULL by default");
+        db.close().await;
+        let db = SqliteDatabase::open(&format!("sqlite://{path}?synchronous=normal"))
+            .await
+            .unwrap();
+        assert_eq!(synchronous_of(&db).await, (1, 1), "NORMAL when asked");
+        db.close().await;
+        let db = SqliteDatabase::open(&path).await.unwrap();
+        assert_eq!(synchronous_of(&db).await, (2, 2), "FULL for a plain path");
+        db.close().await;
+    }
+
+    /// What the store's multi-statement queries rely on (sqlx-sqlite 0.8, see
+    /// `connection/execute.rs`; sqlx calls it deprecated, so an upgrade must keep this
+    /// passing): every statement of a query runs, in one call, the `?` of each statement
+    /// taking the next arguments in order, and `fetch_all` gives the rows of all of them;
+    /// when one fails, those after it do not run, SQLite has undone only that one, and the
+    /// connection goes on.
+    #[tokio::test]
+    async fn sqlx_runs_every_statement_of_a_query() {
+        let db = SqliteDatabase::open("sqlite::memory:").await.unwrap();
+        let mut conn = db.writer.acquire().await.unwrap();
+        sqlx::query(
+            "CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT NOT NULL CHECK (v <> 'bad')) STRICT",
+        )
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+        let rows: Vec<(i64, String)> = sqlx::query_as(
+            "INSERT INTO t (k, v) VALUES (?, ?), (?, ?);\n\
+             UPDATE t SET v = v || ? WHERE k = ?;\n\
+             SELECT k, v FROM t WHERE k >= ? ORDER BY k",
+        )
+        .bind(1)
+        .bind("a")
+        .bind(2)
+        .bind("b")
+        .bind("!")
+        .bind(2)
+        .bind(0)
+        .fetch_all(&mut *conn)
+        .await
+        .unwrap();
+        assert_eq!(rows, vec![(1, "a".to_owned()), (2, "b!".to_owned())]);
+
+        let failed = sqlx::query(
+            "INSERT INTO t (k, v) VALUES (?, ?);\n\
+             INSERT INTO t (k, v) VALUES (?, ?), (?, ?);\n\
+             INSERT INTO t (k, v) VALUES (?, ?)",
+        )
+        .bind(3)
+        .bind("c")
+        .bind(4)
+        .bind("d")
+        .bind(5)
+        .bind("bad")
+        .bind(6)
+        .bind("f")
+        .execute(&mut *conn)
+        .await;
+        assert!(matches!(&failed, Err(e) if crate::error::is_constraint_violation(e)));
+        let keys: Vec<i64> = sqlx::query_scalar("SELECT k FROM t ORDER BY k")
+            .fetch_all(&mut *conn)
+            .await
+            .unwrap();
+        assert_eq!(
+            keys,
+            vec![1, 2, 3],
+            "the statement before the failed one stays, the failed one is undone whole, \
+             the one after it never runs"
+        );
     }
 }

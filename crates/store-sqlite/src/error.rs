@@ -9,6 +9,7 @@ const SQLITE_LOCKED: i32 = 6;
 const SQLITE_CORRUPT: i32 = 11;
 const SQLITE_FULL: i32 = 13;
 const SQLITE_CANTOPEN: i32 = 14;
+const SQLITE_CONSTRAINT: i32 = 19;
 const SQLITE_NOTADB: i32 = 26;
 
 /// The primary SQLite result code of a database error.
@@ -70,6 +71,13 @@ pub(crate) fn is_unique_violation(err: &sqlx::Error) -> bool {
 /// Whether an error is a foreign key violation.
 pub(crate) fn is_foreign_key_violation(err: &sqlx::Error) -> bool {
     matches!(err, sqlx::Error::Database(db) if db.kind() == ErrorKind::ForeignKeyViolation)
+}
+
+/// Whether an error is SQLite refusing a statement for a constraint (CHECK, foreign key,
+/// unique, NOT NULL, a STRICT column's type, `RAISE(ABORT)` in a trigger). SQLite has then
+/// undone that statement, and the transaction goes on.
+pub(crate) fn is_constraint_violation(err: &sqlx::Error) -> bool {
+    matches!(err, sqlx::Error::Database(db) if primary_code(db.as_ref()) == Some(SQLITE_CONSTRAINT))
 }
 
 /// The columns a unique violation names (`UNIQUE constraint failed: articles.reference`

@@ -16,12 +16,12 @@ use domain::order::{
 use domain::vat::VatRate;
 use ports::{OrderQuery, OrderStore, OrderSummary, Page, StoreError};
 use sqlx::sqlite::SqliteRow;
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use sqlx::{QueryBuilder, Sqlite};
 
 use crate::codec::{
     date_text, decimal_text, limit, micros, offset, total, Columns, ROWS_PER_STATEMENT,
 };
-use crate::error::{translate, violated_columns};
+use crate::error::{is_foreign_key_violation, translate, violated_columns};
 use crate::tx::SqliteTx;
 
 const ORDER_COLUMNS: &str = "id, number, customer_id, payer_id, recipient_id, \
@@ -35,27 +35,49 @@ const SUMMARY_COLUMNS: &str =
 /// which would put PAR-1000000 before PAR-999999).
 const NEWEST_FIRST: &str = "ordered_at DESC, site_code DESC, sequence DESC, id DESC";
 
-/// Reads an `orders` row and fetches its lines and history.
-async fn load(conn: &mut SqliteConnection, row: &SqliteRow) -> Result<Commande, StoreError> {
+/// The query that reads an order chosen by `{column} = ?` (the key bound three times), its
+/// lines and its history: three SELECTs in one query, so one call to the worker thread.
+/// Each row says in `part` which of them it comes from.
+fn order_query(column: &str) -> String {
+    let chosen = format!("(SELECT id FROM orders WHERE {column} = ?)");
+    format!(
+        "SELECT 'order' AS part, {ORDER_COLUMNS} FROM orders WHERE {column} = ?;\n\
+         SELECT 'line' AS part, position, article_id, reference, designation, quantity, \
+         unit_price, discount, vat_rate FROM order_lines WHERE order_id = {chosen} \
+         ORDER BY position;\n\
+         SELECT 'change' AS part, from_state, to_state, at, actor, reason FROM order_history \
+         WHERE order_id = {chosen} ORDER BY seq"
+    )
+}
+
+/// Rebuilds the order from the rows of [`order_query`]; `None` without its `orders` row.
+fn assemble(rows: &[SqliteRow]) -> Result<Option<Commande>, StoreError> {
+    let mut order = None;
+    let mut lines = Vec::new();
+    let mut history = Vec::new();
+    for row in rows {
+        match Columns::new(row, "orders").text("part")? {
+            "order" => order = Some(row),
+            "line" => lines.push(line(row)?),
+            "change" => history.push(change(row)?),
+            other => {
+                return Err(StoreError::Corrupt(format!(
+                    "an order query gave a row of unknown part {other:?}"
+                )))
+            }
+        }
+    }
+    order.map(|row| build(row, lines, history)).transpose()
+}
+
+/// Rebuilds an order from its `orders` row, its lines and its history.
+fn build(
+    row: &SqliteRow,
+    lines: Vec<Ligne>,
+    history: Vec<StateChange>,
+) -> Result<Commande, StoreError> {
     let c = Columns::new(row, "orders");
     let id = c.parse("id", CommandeId::parse)?;
-    let key = id.to_string();
-    let lines = sqlx::query(
-        "SELECT position, article_id, reference, designation, quantity, unit_price, discount, \
-         vat_rate FROM order_lines WHERE order_id = ? ORDER BY position",
-    )
-    .bind(&key)
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(translate)?;
-    let history = sqlx::query(
-        "SELECT from_state, to_state, at, actor, reason FROM order_history \
-         WHERE order_id = ? ORDER BY seq",
-    )
-    .bind(&key)
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(translate)?;
     let number = c.parse("number", OrderNumber::parse)?;
     let parts = CommandeParts {
         id,
@@ -75,9 +97,9 @@ async fn load(conn: &mut SqliteConnection, row: &SqliteRow) -> Result<Commande, 
             "global_discount",
             Amount::new(c.decimal("global_discount")?),
         )?,
-        lines: lines.iter().map(line).collect::<Result<_, _>>()?,
+        lines,
         state: c.name("state", OrderState::parse)?,
-        history: history.iter().map(change).collect::<Result<_, _>>()?,
+        history,
         number,
     };
     let number = parts.number.to_string();
@@ -127,15 +149,12 @@ fn summary(row: &SqliteRow) -> Result<OrderSummary, StoreError> {
     })
 }
 
-async fn insert_lines(
-    conn: &mut SqliteConnection,
-    order: &str,
-    lines: &[Ligne],
-) -> Result<(), StoreError> {
+/// Appends to `sql` the INSERTs of an order's lines, each after a `;`.
+fn push_lines<'a>(sql: &mut QueryBuilder<'a, Sqlite>, order: &'a str, lines: &'a [Ligne]) {
     for chunk in lines.chunks(ROWS_PER_STATEMENT) {
-        let mut sql = QueryBuilder::new(
-            "INSERT INTO order_lines (order_id, position, article_id, reference, designation, \
-             quantity, unit_price, discount, vat_rate) ",
+        sql.push(
+            ";\nINSERT INTO order_lines (order_id, position, article_id, reference, \
+             designation, quantity, unit_price, discount, vat_rate) ",
         );
         sql.push_values(chunk, |mut row, line| {
             let l = &line.content;
@@ -149,35 +168,37 @@ async fn insert_lines(
                 .push_bind(decimal_text(l.discount.value()))
                 .push_bind(decimal_text(l.vat_rate.percent()));
         });
-        sql.build().execute(&mut *conn).await.map_err(translate)?;
     }
-    Ok(())
 }
 
-/// Inserts history entries; the first of `entries` is the `first_seq`-th of the order.
-async fn insert_history(
-    conn: &mut SqliteConnection,
-    order: &str,
-    first_seq: i64,
-    entries: &[StateChange],
-) -> Result<(), StoreError> {
-    let numbered: Vec<(i64, &StateChange)> = (first_seq..).zip(entries).collect();
-    for chunk in numbered.chunks(ROWS_PER_STATEMENT) {
-        let mut sql = QueryBuilder::new(
-            "INSERT INTO order_history (order_id, seq, from_state, to_state, at, actor, reason) ",
+/// Appends to `sql` the INSERTs of an order's whole history (entry `n` is `seq` `n`, from
+/// 1), each after a `;`. With `keep_stored`, the entries already stored are left as they
+/// are: only those beyond them are written.
+fn push_history<'a>(
+    sql: &mut QueryBuilder<'a, Sqlite>,
+    order: &'a str,
+    entries: &'a [StateChange],
+    keep_stored: bool,
+) {
+    let mut seqs = 1_i64..;
+    for chunk in entries.chunks(ROWS_PER_STATEMENT) {
+        sql.push(
+            ";\nINSERT INTO order_history (order_id, seq, from_state, to_state, at, actor, \
+             reason) ",
         );
-        sql.push_values(chunk, |mut row, (seq, change)| {
+        sql.push_values(chunk.iter().zip(&mut seqs), |mut row, (change, seq)| {
             row.push_bind(order)
-                .push_bind(*seq)
+                .push_bind(seq)
                 .push_bind(change.from.map(OrderState::as_str))
                 .push_bind(change.to.as_str())
                 .push_bind(micros(change.at))
                 .push_bind(change.by.as_str())
                 .push_bind(change.reason.as_ref().map(Reason::as_str));
         });
-        sql.build().execute(&mut *conn).await.map_err(translate)?;
+        if keep_stored {
+            sql.push(" ON CONFLICT (order_id, seq) DO NOTHING");
+        }
     }
-    Ok(())
 }
 
 /// Adds the query's conditions (after a `WHERE`).
@@ -210,21 +231,23 @@ fn push_filters(sql: &mut QueryBuilder<'_, Sqlite>, query: &OrderQuery) {
 }
 
 impl SqliteTx {
+    /// The order whose `column` is `key`, with its lines and history, in one call.
     async fn order_where(
         &mut self,
         column: &str,
         key: String,
     ) -> Result<Option<Commande>, StoreError> {
-        let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE {column} = ?");
-        let row = sqlx::query(&sql)
-            .bind(key)
-            .fetch_optional(self.conn())
+        let sql = order_query(column);
+        // `fetch_all`, not `fetch_optional`: sqlx stops a query at the first row it is
+        // asked for, which would leave the lines and history unread.
+        let rows = sqlx::query(&sql)
+            .bind(&key)
+            .bind(&key)
+            .bind(&key)
+            .fetch_all(self.conn())
             .await
             .map_err(translate)?;
-        match row {
-            Some(row) => load(self.conn(), &row).await.map(Some),
-            None => Ok(None),
-        }
+        assemble(&rows)
     }
 }
 
@@ -236,95 +259,115 @@ impl OrderStore for SqliteTx {
         let parties = order.parties();
         let pricing = order.pricing();
         let sequence = i64::try_from(order.number().sequence()).unwrap_or(i64::MAX);
-        sqlx::query(
+        // The order, its lines and its history: one query, one call to the worker thread.
+        // When the order's row is refused (a duplicate), nothing after it runs.
+        let mut sql = QueryBuilder::new(
             "INSERT INTO orders (id, number, site_code, sequence, customer_id, payer_id, \
              recipient_id, delivery_address_id, billing_address_id, site_id, taken_by, source, \
              ordered_at, planned_delivery, global_discount, state, total_ht, total_vat, \
-             total_ttc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&id)
-        .bind(&number)
-        .bind(order.number().site().as_str())
-        .bind(sequence)
-        .bind(parties.customer.to_string())
-        .bind(parties.payer.to_string())
-        .bind(parties.recipient.to_string())
-        .bind(parties.delivery_address.to_string())
-        .bind(parties.billing_address.map(|a| a.to_string()))
-        .bind(order.site().to_string())
-        .bind(order.taken_by().map(|t| t.to_string()))
-        .bind(order.source().as_str())
-        .bind(micros(order.ordered_at()))
-        .bind(date_text(order.planned_delivery()))
-        .bind(decimal_text(order.global_discount().value()))
-        .bind(order.state().as_str())
-        .bind(decimal_text(pricing.total_ht))
-        .bind(decimal_text(pricing.total_vat))
-        .bind(decimal_text(pricing.total_ttc))
-        .execute(self.conn())
-        .await
-        .map_err(|err| {
-            if violated_columns(&err).iter().any(|c| c == "orders.id") {
-                StoreError::Duplicate {
-                    entity: "order",
-                    key: id.clone(),
+             total_ttc) VALUES (",
+        );
+        sql.separated(", ")
+            .push_bind(&id)
+            .push_bind(&number)
+            .push_bind(order.number().site().as_str())
+            .push_bind(sequence)
+            .push_bind(parties.customer.to_string())
+            .push_bind(parties.payer.to_string())
+            .push_bind(parties.recipient.to_string())
+            .push_bind(parties.delivery_address.to_string())
+            .push_bind(parties.billing_address.map(|a| a.to_string()))
+            .push_bind(order.site().to_string())
+            .push_bind(order.taken_by().map(|t| t.to_string()))
+            .push_bind(order.source().as_str())
+            .push_bind(micros(order.ordered_at()))
+            .push_bind(date_text(order.planned_delivery()))
+            .push_bind(decimal_text(order.global_discount().value()))
+            .push_bind(order.state().as_str())
+            .push_bind(decimal_text(pricing.total_ht))
+            .push_bind(decimal_text(pricing.total_vat))
+            .push_bind(decimal_text(pricing.total_ttc));
+        sql.push(")");
+        push_lines(&mut sql, &id, order.lines());
+        push_history(&mut sql, &id, order.history(), false);
+        sql.build()
+            .execute(self.conn())
+            .await
+            .map(|_| ())
+            .map_err(|err| {
+                let columns = violated_columns(&err);
+                if columns.iter().any(|c| c == "orders.id") {
+                    StoreError::Duplicate {
+                        entity: "order",
+                        key: id.clone(),
+                    }
+                } else if columns.iter().any(|c| c == "orders.number") {
+                    StoreError::Duplicate {
+                        entity: "order",
+                        key: number.clone(),
+                    }
+                } else {
+                    translate(err)
                 }
-            } else {
-                crate::error::duplicate("order", number.clone())(err)
-            }
-        })?;
-        insert_lines(self.conn(), &id, order.lines()).await?;
-        insert_history(self.conn(), &id, 1, order.history()).await
+            })
     }
 
     async fn update_order(&mut self, order: &Commande) -> Result<(), StoreError> {
         let id = order.id().to_string();
         let parties = order.parties();
         let pricing = order.pricing();
-        let done = sqlx::query(
-            "UPDATE orders SET customer_id = ?, payer_id = ?, recipient_id = ?, \
-             delivery_address_id = ?, billing_address_id = ?, planned_delivery = ?, \
-             global_discount = ?, state = ?, total_ht = ?, total_vat = ?, total_ttc = ? \
-             WHERE id = ?",
-        )
-        .bind(parties.customer.to_string())
-        .bind(parties.payer.to_string())
-        .bind(parties.recipient.to_string())
-        .bind(parties.delivery_address.to_string())
-        .bind(parties.billing_address.map(|a| a.to_string()))
-        .bind(date_text(order.planned_delivery()))
-        .bind(decimal_text(order.global_discount().value()))
-        .bind(order.state().as_str())
-        .bind(decimal_text(pricing.total_ht))
-        .bind(decimal_text(pricing.total_vat))
-        .bind(decimal_text(pricing.total_ttc))
-        .bind(&id)
-        .execute(self.conn())
-        .await
-        .map_err(translate)?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound {
-                entity: "order",
-                key: order.number().to_string(),
-            });
-        }
-        sqlx::query("DELETE FROM order_lines WHERE order_id = ?")
-            .bind(&id)
-            .execute(self.conn())
-            .await
-            .map_err(translate)?;
-        insert_lines(self.conn(), &id, order.lines()).await?;
-        // Entries already stored never change: only those beyond them are written.
-        let stored: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM order_history WHERE order_id = ?")
-                .bind(&id)
-                .fetch_one(self.conn())
-                .await
-                .map_err(translate)?;
-        let stored_len = usize::try_from(stored).unwrap_or(usize::MAX);
-        match order.history().get(stored_len..) {
-            Some(new) if !new.is_empty() => insert_history(self.conn(), &id, stored + 1, new).await,
-            _ => Ok(()),
+        let not_found = || StoreError::NotFound {
+            entity: "order",
+            key: order.number().to_string(),
+        };
+        // The order's row, its lines replaced, its new history entries: one query, one call
+        // to the worker thread.
+        let mut sql = QueryBuilder::new("UPDATE orders SET customer_id = ");
+        sql.push_bind(parties.customer.to_string())
+            .push(", payer_id = ")
+            .push_bind(parties.payer.to_string())
+            .push(", recipient_id = ")
+            .push_bind(parties.recipient.to_string())
+            .push(", delivery_address_id = ")
+            .push_bind(parties.delivery_address.to_string())
+            .push(", billing_address_id = ")
+            .push_bind(parties.billing_address.map(|a| a.to_string()))
+            .push(", planned_delivery = ")
+            .push_bind(date_text(order.planned_delivery()))
+            .push(", global_discount = ")
+            .push_bind(decimal_text(order.global_discount().value()))
+            .push(", state = ")
+            .push_bind(order.state().as_str())
+            .push(", total_ht = ")
+            .push_bind(decimal_text(pricing.total_ht))
+            .push(", total_vat = ")
+            .push_bind(decimal_text(pricing.total_vat))
+            .push(", total_ttc = ")
+            .push_bind(decimal_text(pricing.total_ttc))
+            .push(" WHERE id = ")
+            .push_bind(&id)
+            .push(";\nSELECT changes() AS updated;\nDELETE FROM order_lines WHERE order_id = ")
+            .push_bind(&id);
+        push_lines(&mut sql, &id, order.lines());
+        // Entries already stored never change: the whole history is sent, and those whose
+        // `seq` is stored are skipped.
+        push_history(&mut sql, &id, order.history(), true);
+        match sql.build().fetch_all(self.conn()).await {
+            Ok(rows) => {
+                let updated = match rows.first() {
+                    Some(row) => Columns::new(row, "orders").int("updated")?,
+                    None => 0,
+                };
+                if updated == 0 {
+                    return Err(not_found());
+                }
+                Ok(())
+            }
+            // The lines and history of an order that is not stored: refused by their
+            // foreign key (the only one they have), and undone; the UPDATE and the DELETE
+            // before them found nothing to change.
+            Err(err) if is_foreign_key_violation(&err) => Err(not_found()),
+            Err(err) => Err(translate(err)),
         }
     }
 

@@ -1,8 +1,19 @@
 //! Stock levels and their movements ([`StockStore`]).
 //!
+//! Stock moves only through movements: a trigger (migration 0002) adds each movement's
+//! delta to its article's stock as the movement is recorded, and the CHECK of
+//! `articles.stock` refuses a stock below 0 or above `u32::MAX`. So the movements of an
+//! article always add up to its stock, whatever records them.
+//!
 //! A write transaction holds SQLite's write lock from its first statement (`BEGIN
-//! IMMEDIATE`), so no other transaction reads or changes stock between the check and the
-//! update here: the articles are locked, all of them, for the whole transaction.
+//! IMMEDIATE`): the articles are locked, all of them, for the whole transaction, and no
+//! other transaction reads or changes stock between a check and a write here.
+//!
+//! [`StockStore::apply_movements`] usually takes one call to sqlx's worker thread: one query
+//! inserts the movements (the trigger moves the stocks) and reads the new levels. When SQLite
+//! refuses (a stock out of bounds, an unknown article), it has undone the refused statement,
+//! triggers included, and the transaction goes on: the exact refusal is then built from the
+//! stocks read afterwards, which are those from before.
 
 use std::collections::BTreeMap;
 
@@ -15,10 +26,10 @@ use ports::{
     StoreError,
 };
 use sqlx::sqlite::SqliteRow;
-use sqlx::{QueryBuilder, SqliteConnection};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
 use crate::codec::{limit, micros, offset, total, Columns, ROWS_PER_STATEMENT};
-use crate::error::translate;
+use crate::error::{is_constraint_violation, translate};
 use crate::tx::SqliteTx;
 
 /// What is stored of an article for the check.
@@ -97,49 +108,118 @@ fn new_levels(
     Ok(levels)
 }
 
-async fn write_levels(
-    conn: &mut SqliteConnection,
-    levels: &[StockLevel],
-) -> Result<(), StoreError> {
-    for chunk in levels.chunks(ROWS_PER_STATEMENT) {
-        let mut sql = QueryBuilder::new("WITH level (id, stock) AS (VALUES ");
-        let mut rows = sql.separated(", ");
-        for level in chunk {
-            rows.push("(");
-            rows.push_bind_unseparated(level.article.to_string());
-            rows.push_unseparated(", ");
-            rows.push_bind_unseparated(level.stock);
-            rows.push_unseparated(")");
-        }
-        sql.push(
-            ") UPDATE articles SET stock = (SELECT stock FROM level WHERE level.id = articles.id) \
-             WHERE id IN (SELECT id FROM level)",
-        );
-        sql.build().execute(&mut *conn).await.map_err(translate)?;
-    }
-    Ok(())
+/// Appends the INSERT of `movements` (at most [`ROWS_PER_STATEMENT`]) to `sql`.
+fn push_insert<'a>(sql: &mut QueryBuilder<'a, Sqlite>, movements: &'a [StockMovement]) {
+    sql.push("INSERT INTO stock_movements (article_id, delta, reason, order_id, at, actor, note) ");
+    sql.push_values(movements, |mut row, m| {
+        row.push_bind(m.article.to_string())
+            .push_bind(m.delta)
+            .push_bind(m.reason.as_str())
+            .push_bind(m.order.map(|o| o.to_string()))
+            .push_bind(micros(m.at))
+            .push_bind(m.by.as_str())
+            .push_bind(m.note.as_ref().map(Reason::as_str));
+    });
 }
 
-async fn record(
+/// Records movements (at most [`ROWS_PER_STATEMENT`]) and reads the stock of their
+/// `articles` afterwards: one query of two statements, one call to the worker thread.
+///
+/// The movements are one INSERT, so they are recorded all together or not at all: when a
+/// stock would leave its bounds or an article is unknown, SQLite undoes the whole
+/// statement and what its trigger did, and the error is returned with nothing changed.
+async fn record_and_read(
     conn: &mut SqliteConnection,
     movements: &[StockMovement],
-) -> Result<(), StoreError> {
-    for chunk in movements.chunks(ROWS_PER_STATEMENT) {
-        let mut sql = QueryBuilder::new(
-            "INSERT INTO stock_movements (article_id, delta, reason, order_id, at, actor, note) ",
-        );
-        sql.push_values(chunk, |mut row, m| {
-            row.push_bind(m.article.to_string())
-                .push_bind(m.delta)
-                .push_bind(m.reason.as_str())
-                .push_bind(m.order.map(|o| o.to_string()))
-                .push_bind(micros(m.at))
-                .push_bind(m.by.as_str())
-                .push_bind(m.note.as_ref().map(Reason::as_str));
-        });
-        sql.build().execute(&mut *conn).await.map_err(translate)?;
+    articles: &[ArticleId],
+) -> Result<Vec<SqliteRow>, sqlx::Error> {
+    let mut sql = QueryBuilder::new("");
+    push_insert(&mut sql, movements);
+    sql.push(";\nSELECT id, stock FROM articles WHERE id IN (");
+    let mut list = sql.separated(", ");
+    for id in articles {
+        list.push_bind(id.to_string());
     }
-    Ok(())
+    sql.push(") ORDER BY id");
+    sql.build().fetch_all(conn).await
+}
+
+/// The levels of `articles` from the rows [`record_and_read`] gave, in the order of
+/// `articles`.
+fn levels_from(rows: &[SqliteRow], articles: &[ArticleId]) -> Result<Vec<StockLevel>, StoreError> {
+    let mut stocks = BTreeMap::new();
+    for row in rows {
+        let c = Columns::new(row, "articles");
+        stocks.insert(c.parse("id", ArticleId::parse)?, c.int_as::<u32>("stock")?);
+    }
+    articles
+        .iter()
+        .map(|&article| match stocks.get(&article) {
+            Some(&stock) => Ok(StockLevel { article, stock }),
+            // The foreign key of the movements makes this impossible.
+            None => Err(StoreError::Corrupt(format!(
+                "articles: article {article} has movements but no row"
+            ))),
+        })
+        .collect()
+}
+
+/// Records movements already checked against the stock, however many, all together or
+/// none of them: one query, inside a savepoint that is rolled back if any statement fails.
+///
+/// The movements of the `netted` articles (those the batch both takes from and gives to)
+/// reach the stock as one sum, through `stock_netting` (see migration 0002), so that their
+/// stock never leaves its bounds half-way through the batch. The others are added one
+/// movement at a time by the trigger: only taken from or only given to, their stock moves
+/// one way and never passes its final level, which was checked.
+async fn record_checked(
+    conn: &mut SqliteConnection,
+    movements: &[StockMovement],
+    netted: &[ArticleId],
+) -> Result<(), StoreError> {
+    let mut sql = QueryBuilder::new("SAVEPOINT apply_movements");
+    for chunk in netted.chunks(ROWS_PER_STATEMENT) {
+        sql.push(
+            ";\nINSERT INTO stock_netting (article_id, after_id) \
+             SELECT column1, (SELECT COALESCE(MAX(id), 0) FROM stock_movements) FROM (",
+        );
+        sql.push_values(chunk, |mut row, id| {
+            row.push_bind(id.to_string());
+        });
+        sql.push(")");
+    }
+    for chunk in movements.chunks(ROWS_PER_STATEMENT) {
+        sql.push(";\n");
+        push_insert(&mut sql, chunk);
+    }
+    if !netted.is_empty() {
+        // Row by row (SQLite never truncates a table with triggers): each deleted row adds
+        // its article's sum.
+        sql.push(";\nDELETE FROM stock_netting");
+    }
+    sql.push(";\nRELEASE apply_movements");
+    match sql.build().execute(&mut *conn).await {
+        Ok(_) => Ok(()),
+        Err(err) => {
+            // Undo the statements that ran before the one that failed. When this fails too
+            // (the savepoint itself was not taken), there is nothing more to undo here.
+            let _ = sqlx::query("ROLLBACK TO apply_movements; RELEASE apply_movements")
+                .execute(&mut *conn)
+                .await;
+            Err(translate(err))
+        }
+    }
+}
+
+/// What a batch does to one article.
+#[derive(Default)]
+struct Moved {
+    /// Its deltas added up.
+    sum: i128,
+    /// Whether a movement takes from it.
+    takes: bool,
+    /// Whether a movement gives to it.
+    gives: bool,
 }
 
 fn movement(row: &SqliteRow) -> Result<StockMovement, StoreError> {
@@ -164,15 +244,45 @@ impl StockStore for SqliteTx {
         if movements.is_empty() {
             return Ok(Vec::new());
         }
-        let mut deltas: BTreeMap<ArticleId, i128> = BTreeMap::new();
+        let mut batch: BTreeMap<ArticleId, Moved> = BTreeMap::new();
         for m in movements {
-            *deltas.entry(m.article).or_default() += i128::from(m.delta);
+            let moved = batch.entry(m.article).or_default();
+            moved.sum += i128::from(m.delta);
+            moved.takes |= m.delta < 0;
+            moved.gives |= m.delta > 0;
         }
+        let deltas: BTreeMap<ArticleId, i128> = batch.iter().map(|(&a, m)| (a, m.sum)).collect();
         let ids: Vec<ArticleId> = deltas.keys().copied().collect();
+        let netted: Vec<ArticleId> = batch
+            .iter()
+            .filter(|(_, m)| m.takes && m.gives)
+            .map(|(&a, _)| a)
+            .collect();
+
+        if netted.is_empty() && movements.len() <= ROWS_PER_STATEMENT {
+            // The usual case (an order takes its lines, a cancellation gives them back, an
+            // adjustment): each article only taken from or only given to, so the trigger
+            // adding one movement at a time stays within bounds exactly when the sum does.
+            match record_and_read(self.conn(), movements, &ids).await {
+                Ok(rows) => return Ok(levels_from(&rows, &ids)?),
+                Err(err) if is_constraint_violation(&err) => {
+                    // Refused, and undone by SQLite: the stocks read now are those from
+                    // before, from which the exact refusal is built.
+                    let held = held(self.conn(), &ids).await?;
+                    return match new_levels(&deltas, &held) {
+                        Err(refusal) => Err(refusal),
+                        Ok(_) => Err(StockError::Store(translate(err))),
+                    };
+                }
+                Err(err) => return Err(StockError::Store(translate(err))),
+            }
+        }
+
+        // An article both taken from and given to, or more movements than one statement
+        // holds: check first, then record.
         let held = held(self.conn(), &ids).await?;
         let levels = new_levels(&deltas, &held)?;
-        write_levels(self.conn(), &levels).await?;
-        record(self.conn(), movements).await?;
+        record_checked(self.conn(), movements, &netted).await?;
         Ok(levels)
     }
 

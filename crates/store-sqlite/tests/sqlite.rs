@@ -386,3 +386,343 @@ async fn concurrent_writers_and_readers_never_fail_for_a_lock() {
 fn ids_article() -> domain::ids::ArticleId {
     Ids::new().article()
 }
+
+/// The stock of an article, checked against the sum of its movements, in a read
+/// transaction.
+async fn stock_and_movements(db: &dyn Database, article: domain::ids::ArticleId) -> (u32, u64) {
+    let mut tx = read(db).await;
+    let stock = tx.get_article(article).await.unwrap().unwrap().stock;
+    assert_eq!(
+        tx.movements_total(article).await.unwrap(),
+        i64::from(stock),
+        "the movements of an article add up to its stock"
+    );
+    let count = tx
+        .movements_of(article, Paging::first(1))
+        .await
+        .unwrap()
+        .total;
+    tx.commit().await.unwrap();
+    (stock, count)
+}
+
+#[tokio::test]
+async fn refused_movements_change_nothing_and_the_transaction_goes_on() {
+    let db = common::fresh_db().await;
+    let mut ids = Ids::new();
+    let (a, b) = (ids.article(), ids.article());
+    let mut tx = write(&db).await;
+    for (id, reference) in [(a, "A"), (b, "B")] {
+        tx.insert_article(id, &fixtures::article_details(reference))
+            .await
+            .unwrap();
+    }
+    tx.apply_movements(&[
+        fixtures::adjustment(a, 5, at(0)),
+        fixtures::adjustment(b, i64::from(u32::MAX) - 1, at(0)),
+    ])
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+
+    // Every refusal in one transaction, each after movements that the stock allowed and
+    // that the refused statement carried too; then other work, and a commit.
+    let unknown = ids.article();
+    let mut tx = write(&db).await;
+    let short = tx
+        .apply_movements(&[
+            fixtures::adjustment(b, -1, at(1)),
+            fixtures::adjustment(a, -4, at(1)),
+            fixtures::adjustment(a, -2, at(1)),
+        ])
+        .await;
+    match short {
+        Err(StockError::Short(shortages)) => {
+            assert_eq!(shortages.len(), 1);
+            assert_eq!(
+                (
+                    shortages[0].article,
+                    shortages[0].requested,
+                    shortages[0].available
+                ),
+                (a, 6, 5)
+            );
+        }
+        other => panic!("expected a shortage, got {other:?}"),
+    }
+    assert!(matches!(
+        tx.apply_movements(&[
+            fixtures::adjustment(a, -1, at(2)),
+            fixtures::adjustment(unknown, 1, at(2)),
+        ])
+        .await,
+        Err(StockError::UnknownArticle(id)) if id == unknown
+    ));
+    assert!(matches!(
+        tx.apply_movements(&[
+            fixtures::adjustment(a, 1, at(3)),
+            fixtures::adjustment(b, 1, at(3)),
+            fixtures::adjustment(b, 1, at(3)),
+        ])
+        .await,
+        Err(StockError::TooLarge(id)) if id == b
+    ));
+    // A delta beyond what 64 bits add up to: refused as too large, not as a failure.
+    assert!(matches!(
+        tx.apply_movements(&[fixtures::adjustment(b, i64::MAX, at(3))]).await,
+        Err(StockError::TooLarge(id)) if id == b
+    ));
+    assert!(matches!(
+        tx.apply_movements(&[fixtures::adjustment(a, i64::MIN, at(3))]).await,
+        Err(StockError::Short(s)) if s.len() == 1 && s[0].requested == 1 << 63
+    ));
+    assert_eq!(tx.get_article(a).await.unwrap().unwrap().stock, 5);
+    let person = fixtures::tiers(ids.tiers(), "Après", None);
+    tx.insert_tiers(&person).await.unwrap();
+    let levels = tx
+        .apply_movements(&[fixtures::adjustment(a, -5, at(4))])
+        .await
+        .unwrap();
+    assert_eq!(levels.len(), 1);
+    assert_eq!(levels[0].stock, 0);
+    tx.commit().await.unwrap();
+
+    assert_eq!(stock_and_movements(&db, a).await, (0, 2));
+    assert_eq!(
+        stock_and_movements(&db, b).await,
+        (u32::MAX - 1, 1),
+        "no refused movement is recorded"
+    );
+    let mut tx = read(&db).await;
+    assert_eq!(tx.get_tiers(person.id).await.unwrap(), Some(person));
+    tx.commit().await.unwrap();
+}
+
+#[tokio::test]
+async fn batches_that_take_and_give_one_article_are_added_up_first() {
+    let db = common::fresh_db().await;
+    let mut ids = Ids::new();
+    let (a, b, c) = (ids.article(), ids.article(), ids.article());
+    let mut tx = write(&db).await;
+    for (id, reference) in [(a, "A"), (b, "B"), (c, "C")] {
+        tx.insert_article(id, &fixtures::article_details(reference))
+            .await
+            .unwrap();
+    }
+    tx.apply_movements(&[
+        fixtures::adjustment(a, 5, at(0)),
+        fixtures::adjustment(b, i64::from(u32::MAX) - 1, at(0)),
+    ])
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+
+    // One movement at a time, `a` would go below zero and `b` above u32::MAX; added up,
+    // they fit. `c` moves one way only, beside them.
+    let max = i64::from(u32::MAX);
+    let batch = [
+        fixtures::adjustment(a, -7, at(1)),
+        fixtures::adjustment(b, 5, at(1)),
+        fixtures::adjustment(c, 2, at(1)),
+        fixtures::adjustment(a, 3, at(1)),
+        fixtures::adjustment(b, -5, at(1)),
+        fixtures::adjustment(a, max, at(1)),
+        fixtures::adjustment(a, -max, at(1)),
+    ];
+    let mut tx = write(&db).await;
+    let levels = tx.apply_movements(&batch).await.unwrap();
+    let mut expected = vec![(a, 1), (b, u32::MAX - 1), (c, 2)];
+    expected.sort();
+    assert_eq!(
+        levels
+            .iter()
+            .map(|l| (l.article, l.stock))
+            .collect::<Vec<_>>(),
+        expected
+    );
+    assert_eq!(tx.get_article(a).await.unwrap().unwrap().stock, 1);
+    // Refused when the sum does not fit, whatever the order: nothing changed.
+    assert!(matches!(
+        tx.apply_movements(&[
+            fixtures::adjustment(a, 3, at(2)),
+            fixtures::adjustment(a, -5, at(2)),
+        ])
+        .await,
+        Err(StockError::Short(s)) if s.len() == 1 && s[0].requested == 2 && s[0].available == 1
+    ));
+    let unknown = ids.article();
+    assert!(matches!(
+        tx.apply_movements(&[
+            fixtures::adjustment(c, -1, at(2)),
+            fixtures::adjustment(unknown, 1, at(2)),
+            fixtures::adjustment(c, 1, at(2)),
+        ])
+        .await,
+        Err(StockError::UnknownArticle(id)) if id == unknown
+    ));
+    // One way again, after a netted batch: the trigger moves the stock as before.
+    tx.apply_movements(&[fixtures::adjustment(a, 1, at(3))])
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    assert_eq!(stock_and_movements(&db, a).await, (2, 6));
+    assert_eq!(stock_and_movements(&db, b).await, (u32::MAX - 1, 3));
+    assert_eq!(stock_and_movements(&db, c).await, (2, 1));
+    let mut tx = read(&db).await;
+    let page = tx.movements_of(a, Paging::first(10)).await.unwrap();
+    assert_eq!(
+        page.items.iter().map(|m| m.delta).collect::<Vec<_>>(),
+        vec![1, -max, max, 3, -7, 5],
+        "newest first, and in the order given within a batch"
+    );
+    tx.commit().await.unwrap();
+}
+
+#[tokio::test]
+async fn batches_larger_than_one_statement_apply_all_or_nothing() {
+    let db = common::fresh_db().await;
+    let mut ids = Ids::new();
+    let articles: Vec<_> = (0..3).map(|_| ids.article()).collect();
+    let mut tx = write(&db).await;
+    for (i, &id) in articles.iter().enumerate() {
+        tx.insert_article(id, &fixtures::article_details(&format!("R{i}")))
+            .await
+            .unwrap();
+    }
+    // 450 movements: more than one INSERT carries.
+    let up: Vec<_> = (0..450)
+        .map(|i| fixtures::adjustment(articles[i % 3], 1, at(0)))
+        .collect();
+    let levels = tx.apply_movements(&up).await.unwrap();
+    assert!(levels.iter().all(|l| l.stock == 150));
+    tx.commit().await.unwrap();
+
+    let mut tx = write(&db).await;
+    let too_much: Vec<_> = (0..451)
+        .map(|i| fixtures::adjustment(articles[i % 3], -1, at(1)))
+        .collect();
+    match tx.apply_movements(&too_much).await {
+        Err(StockError::Short(shortages)) => {
+            assert_eq!(shortages.len(), 1);
+            assert_eq!(shortages[0].article, articles[0]);
+            assert_eq!((shortages[0].requested, shortages[0].available), (151, 150));
+        }
+        other => panic!("expected a shortage, got {other:?}"),
+    }
+    // Both ways, and large.
+    let mixed: Vec<_> = (0..600)
+        .map(|i| {
+            let delta = if i % 2 == 0 { -2 } else { 1 };
+            fixtures::adjustment(articles[i % 3], delta, at(2))
+        })
+        .collect();
+    let levels = tx.apply_movements(&mixed).await.unwrap();
+    assert!(levels.iter().all(|l| l.stock == 50), "{levels:?}");
+    tx.commit().await.unwrap();
+    for &article in &articles {
+        assert_eq!(stock_and_movements(&db, article).await, (50, 350));
+    }
+}
+
+#[tokio::test]
+async fn updating_an_order_that_is_not_stored_changes_nothing() {
+    let db = common::fresh_db().await;
+    let mut ids = Ids::new();
+    let articles = vec![(ids.article(), fixtures::reference("VIS"))];
+    let parties = OrderParties::customer_only(ids.tiers(), ids.adresse());
+    let order = fixtures::commande(
+        ids.commande(),
+        fixtures::order_number("PAR", 1),
+        parties,
+        ids.societe(),
+        &articles,
+        2,
+        BASE,
+    );
+    let mut tx = write(&db).await;
+    match tx.update_order(&order).await {
+        Err(StoreError::NotFound { entity, key }) => {
+            assert_eq!((entity, key.as_str()), ("order", "PAR-000001"));
+        }
+        other => panic!("expected the order not to be found, got {other:?}"),
+    }
+    assert_eq!(tx.get_order(order.id()).await.unwrap(), None);
+    assert_eq!(tx.find_order(order.number()).await.unwrap(), None);
+    assert_eq!(tx.lock_order(order.id()).await.unwrap(), None);
+    tx.insert_order(&order).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = read(&db).await;
+    assert_eq!(tx.get_order(order.id()).await.unwrap(), Some(order));
+    tx.commit().await.unwrap();
+}
+
+#[tokio::test]
+async fn orders_with_more_lines_than_one_statement_round_trip() {
+    let db = common::fresh_db().await;
+    let mut ids = Ids::new();
+    let articles: Vec<_> = (0..7)
+        .map(|i| (ids.article(), fixtures::reference(&format!("A{i}"))))
+        .collect();
+    let parties = OrderParties::customer_only(ids.tiers(), ids.adresse());
+    let mut order = fixtures::commande(
+        ids.commande(),
+        fixtures::order_number("PAR", 1),
+        parties,
+        ids.societe(),
+        &articles,
+        450,
+        BASE,
+    );
+    let mut tx = write(&db).await;
+    tx.insert_order(&order).await.unwrap();
+    assert_eq!(
+        tx.find_order(order.number()).await.unwrap().as_ref(),
+        Some(&order)
+    );
+    order.remove_line(7).unwrap();
+    order
+        .validate(at(5), fixtures::actor("vendeur"), None)
+        .unwrap();
+    tx.update_order(&order).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = read(&db).await;
+    let stored = tx.get_order(order.id()).await.unwrap().unwrap();
+    assert_eq!(stored.lines().len(), 449);
+    assert_eq!(stored.history().len(), 2);
+    assert_eq!(stored, order);
+    tx.commit().await.unwrap();
+}
+
+#[tokio::test]
+async fn movements_in_a_read_transaction_fail_and_leave_it_usable() {
+    let db = common::fresh_db().await;
+    let mut ids = Ids::new();
+    let article = ids.article();
+    let mut tx = write(&db).await;
+    tx.insert_article(article, &fixtures::article_details("VIS"))
+        .await
+        .unwrap();
+    tx.apply_movements(&[fixtures::adjustment(article, 5, at(0))])
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    let mut tx = read(&db).await;
+    // One way (one query), then both ways (checked, then recorded inside a savepoint).
+    for batch in [
+        vec![fixtures::adjustment(article, -1, at(1))],
+        vec![
+            fixtures::adjustment(article, -1, at(1)),
+            fixtures::adjustment(article, 1, at(1)),
+        ],
+    ] {
+        assert!(matches!(
+            tx.apply_movements(&batch).await,
+            Err(StockError::Store(_))
+        ));
+        assert_eq!(tx.get_article(article).await.unwrap().unwrap().stock, 5);
+    }
+    tx.commit().await.unwrap();
+    assert_eq!(stock_and_movements(&db, article).await, (5, 1));
+}
