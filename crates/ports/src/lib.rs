@@ -99,13 +99,15 @@ impl Default for Paging {
 /// Dropping a transaction without committing rolls it back: nothing it wrote is stored.
 #[async_trait]
 pub trait Transaction:
-    PartyStore
+    AccountStore
+    + PartyStore
     + CatalogueStore
     + StockStore
     + OrderStore
     + CartStore
     + SequenceStore
     + OutboxStore
+    + OutboxDelivery
     + IdempotencyStore
     + AuditStore
     + Send
