@@ -36,6 +36,9 @@ pub enum AppError {
         /// Its key as the caller gave it.
         key: String,
     },
+    /// The caller is not who they say (wrong password, unknown, expired or revoked token).
+    #[error("unauthorized: {0}")]
+    Unauthorized(String),
     /// The caller may not do this.
     #[error("forbidden: {0}")]
     Forbidden(String),
@@ -71,6 +74,7 @@ impl AppError {
         match self {
             AppError::Invalid { .. } => "validation",
             AppError::NotFound { .. } => "not_found",
+            AppError::Unauthorized(_) => "unauthorized",
             AppError::Forbidden(_) => "forbidden",
             AppError::Conflict { code, .. } => code,
             AppError::Order(e) => e.code(),

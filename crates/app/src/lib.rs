@@ -39,11 +39,13 @@ mod error;
 mod fingerprint;
 pub mod system;
 
+pub mod accounts;
 pub mod carts;
 pub mod catalogue;
 pub mod catalogue_import;
 mod change_log;
 pub mod orders;
+pub mod outbox;
 pub mod parties;
 mod party_links;
 
@@ -53,7 +55,7 @@ pub use caller::{Access, Caller};
 pub use error::{AppError, LineProblem};
 
 use domain::order::SiteCode;
-use ports::{Clock, Database, IdSource};
+use ports::{Clock, Database, IdSource, PasswordHasher};
 
 /// What the use cases need to know of the business that runs them.
 #[derive(Debug, Clone)]
@@ -65,6 +67,10 @@ pub struct Settings {
     pub online_site: SiteCode,
     /// How many times a transaction the database gave up on is tried in all.
     pub attempts: u32,
+    /// How long a customer's session lasts.
+    pub customer_session: time::Duration,
+    /// How long a staff member's session lasts.
+    pub staff_session: time::Duration,
 }
 
 impl Default for Settings {
@@ -74,6 +80,8 @@ impl Default for Settings {
             // "WEB" is a valid site code: two to eight letters.
             online_site: SiteCode::new("WEB").unwrap_or_else(|_| unreachable_site_code()),
             attempts: 5,
+            customer_session: time::Duration::days(30),
+            staff_session: time::Duration::hours(12),
         }
     }
 }
@@ -94,6 +102,7 @@ pub struct App {
     db: Arc<dyn Database>,
     clock: Arc<dyn Clock>,
     ids: Arc<dyn IdSource>,
+    hasher: Arc<dyn PasswordHasher>,
     settings: Settings,
 }
 
@@ -118,8 +127,15 @@ impl App {
             db,
             clock,
             ids,
+            hasher: Arc::new(system::Argon2Hasher),
             settings,
         }
+    }
+
+    /// The same use cases with another password hasher (tests use a fast one).
+    pub fn with_hasher(mut self, hasher: Arc<dyn PasswordHasher>) -> Self {
+        self.hasher = hasher;
+        self
     }
 
     /// The database.

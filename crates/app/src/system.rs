@@ -44,3 +44,50 @@ mod tests {
         assert_ne!(UuidIds.secret(), UuidIds.secret());
     }
 }
+
+/// Passwords hashed with argon2id (the `argon2` crate's defaults: 19 MiB, 2 passes), each
+/// with its own random salt, stored as PHC strings.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Argon2Hasher;
+
+impl ports::PasswordHasher for Argon2Hasher {
+    fn hash(&self, password: &str) -> Result<String, ports::HashError> {
+        use argon2::password_hash::{PasswordHasher as _, SaltString};
+        // 16 random bytes from the operating system's generator (what UUID v4 uses).
+        let salt = SaltString::encode_b64(uuid::Uuid::new_v4().as_bytes())
+            .map_err(|e| ports::HashError(e.to_string()))?;
+        argon2::Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|hash| hash.to_string())
+            .map_err(|e| ports::HashError(e.to_string()))
+    }
+
+    fn verify(&self, password: &str, hash: &str) -> bool {
+        use argon2::password_hash::{PasswordHash, PasswordVerifier as _};
+        PasswordHash::new(hash)
+            .map(|parsed| {
+                argon2::Argon2::default()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+            })
+            .unwrap_or(false)
+    }
+}
+
+#[cfg(test)]
+mod hasher_tests {
+    use ports::PasswordHasher as _;
+
+    use super::*;
+
+    #[test]
+    fn argon2id_hashes_verify_and_differ() {
+        let a = Argon2Hasher.hash("correct horse battery").unwrap();
+        let b = Argon2Hasher.hash("correct horse battery").unwrap();
+        assert!(a.starts_with("$argon2id$"), "{a}");
+        assert_ne!(a, b, "each hash has its own salt");
+        assert!(Argon2Hasher.verify("correct horse battery", &a));
+        assert!(!Argon2Hasher.verify("correct horse batterY", &a));
+        assert!(!Argon2Hasher.verify("anything", "not a hash"));
+    }
+}

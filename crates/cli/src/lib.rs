@@ -4,6 +4,7 @@
 //! `--json`) and its errors on standard error, and ends with a documented exit status
 //! ([`ExitStatus`]).
 
+mod accounts;
 mod addresses;
 mod articles;
 mod catalogue_csv;
@@ -16,6 +17,7 @@ mod errors;
 mod links;
 mod order_actions;
 mod orders;
+mod outbox;
 mod output;
 mod parse;
 mod price;
@@ -88,6 +90,7 @@ struct Global {
 #[derive(Debug, Subcommand)]
 enum Command {
     Migrate(MigrateArgs),
+    CreateAdmin(accounts::CreateAdminArgs),
     DemoData(demo::DemoArgs),
     Price(price::PriceArgs),
     /// Customers: find by phone, name or email; show; register; change details.
@@ -139,6 +142,12 @@ enum Command {
         after_help = "Examples:\n  oms-admin orders search --state draft\n  oms-admin orders show PAR-000001\n  oms-admin orders cancel PAR-000001 --yes"
     )]
     Orders(orders::OrdersCommand),
+    /// Messages waiting to be sent or given up on; retry one.
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  oms-admin outbox list --failed\n  oms-admin outbox retry MESSAGE_ID"
+    )]
+    Outbox(outbox::OutboxCommand),
 }
 
 /// Apply the database migrations (the API also applies them at start).
@@ -229,6 +238,8 @@ fn with_database<I: Read, O: Write, E: Write>(
 async fn dispatch(command: Command, ctx: &mut Ctx<'_>) -> Result<(), CliError> {
     match command {
         Command::Migrate(MigrateArgs {}) => migrate(ctx),
+        Command::CreateAdmin(args) => accounts::create_admin(args, ctx).await,
+        Command::Outbox(c) => outbox::run(c, ctx).await,
         Command::DemoData(args) => demo::run(&args, ctx).await,
         Command::Customers(c) => customers::run(c, ctx).await,
         Command::Companies(c) => companies::run(c, ctx).await,

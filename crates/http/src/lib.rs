@@ -1,0 +1,16 @@
+//! The HTTP API of the order management system, on axum: every use case of the `app`
+//! crate under `/api/v1`, authenticated with session tokens, documented by an OpenAPI
+//! document generated from the code, answering every error as `application/problem+json`.
+//!
+//! [`router`] builds the whole API over an [`AppState`]; [`serve`] runs it on a listener
+//! until a shutdown signal, finishing the requests in flight.
+
+pub mod extract;
+pub mod problem;
+mod routes;
+mod server;
+pub mod state;
+
+pub use routes::router;
+pub use server::{serve, ServerSettings};
+pub use state::AppState;

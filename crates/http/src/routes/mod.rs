@@ -1,0 +1,23 @@
+//! The routes of the API, by resource.
+
+mod fields;
+mod health;
+mod orders;
+
+use axum::http::StatusCode;
+use axum::Router;
+
+use crate::problem::Problem;
+use crate::AppState;
+
+/// The whole API over a state, without the server's layers (tests call it directly).
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(health::routes())
+        .merge(orders::routes())
+        .fallback(|| async { Problem::not_found("nothing at this address; the API is under /api/v1, its description at /api/v1/openapi.json") })
+        .method_not_allowed_fallback(|| async {
+            Problem::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this address does not take this method")
+        })
+        .with_state(state)
+}
