@@ -113,7 +113,9 @@ pub trait OutboxDelivery: Send {
     async fn get_message(&mut self, id: MessageId) -> Result<Option<OutboxMessage>, StoreError>;
 
     /// Records an attempt: the attempts count goes up by one, and the status, next attempt
-    /// time and last error follow the outcome.
+    /// time and last error follow the outcome: `Sent` clears the last error; `RetryAt`
+    /// keeps the message pending, due at `retry_at`; `GiveUp` makes it failed. `Sent` and
+    /// `GiveUp` leave the next attempt time as it was.
     ///
     /// # Errors
     /// [`StoreError::NotFound`] when there is no such message.
@@ -123,8 +125,9 @@ pub trait OutboxDelivery: Send {
         outcome: &DeliveryOutcome,
     ) -> Result<(), StoreError>;
 
-    /// Puts a failed message back in the queue, due at `now`, its attempts count reset;
-    /// `false` when there is no such message or it is not failed.
+    /// Puts a failed message back in the queue, due at `now`, its attempts count reset
+    /// (its last error kept, for the record); `false` when there is no such message or it
+    /// is not failed.
     async fn retry_message(
         &mut self,
         id: MessageId,

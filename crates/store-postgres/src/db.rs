@@ -24,6 +24,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "order number sequences",
         include_str!("../migrations/0002_order_number_sequences.sql"),
     ),
+    (
+        3,
+        "accounts and delivery",
+        include_str!("../migrations/0003_accounts_and_delivery.sql"),
+    ),
 ];
 
 /// How long a transaction waits for a row lock before giving up with a retryable error,

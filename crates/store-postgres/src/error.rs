@@ -105,6 +105,8 @@ fn unique_entity(constraint: &str) -> &'static str {
         "outbox_pkey" => "message",
         "idempotency_keys_pkey" => "idempotency key",
         "carts_pkey" => "cart",
+        "accounts_pkey" | "accounts_login_key" => "account",
+        "session_tokens_pkey" => "session token",
         c if c.starts_with("societe_tiers")
             || c.starts_with("tiers_adresses")
             || c.starts_with("societe_adresses") =>
@@ -128,6 +130,8 @@ fn referenced_entity(constraint: &str) -> &'static str {
         "order"
     } else if constraint.starts_with("cart_items") {
         "cart"
+    } else if constraint == "session_tokens_account_fkey" {
+        "account"
     } else {
         "referenced row"
     }

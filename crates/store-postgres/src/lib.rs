@@ -11,6 +11,7 @@
 //!
 //! [`testing`] makes fresh, migrated databases for tests, this crate's and others'.
 
+mod accounts;
 mod audit;
 mod carts;
 mod catalogue;

@@ -577,3 +577,114 @@ async fn an_unknown_server_is_unavailable_and_a_foreign_url_refused() {
         Err(StoreError::Other(_))
     ));
 }
+
+fn account(n: u128, login: &str) -> domain::account::Account {
+    domain::account::Account {
+        id: domain::ids::AccountId::from_u128(n),
+        login: domain::party::Email::new(login).unwrap(),
+        role: domain::account::AccountRole::Customer,
+        tiers: Some(TiersId::from_u128(n)),
+        created_at: T0,
+        disabled: false,
+    }
+}
+
+fn token(hash: &str, account: u128) -> ports::SessionToken {
+    ports::SessionToken {
+        hash: hash.to_owned(),
+        account: domain::ids::AccountId::from_u128(account),
+        created_at: T0,
+        expires_at: T0 + time::Duration::days(30),
+        revoked_at: None,
+    }
+}
+
+#[tokio::test]
+async fn refused_accounts_and_tokens_leave_the_transaction_usable() {
+    let Some(db) = common::fresh().await else {
+        return;
+    };
+    let mut tx = write(&db).await;
+    tx.insert_account(&account(1, "marie@example.fr"), "hash-1")
+        .await
+        .unwrap();
+    assert!(matches!(
+        tx.insert_account(&account(2, "marie@example.fr"), "hash-2").await,
+        Err(StoreError::Duplicate { entity: "account", key }) if key == "marie@example.fr"
+    ));
+    // The same id under another login: the id is what clashed.
+    assert!(matches!(
+        tx.insert_account(&account(1, "paul@example.fr"), "hash-2").await,
+        Err(StoreError::Duplicate { entity: "account", key }) if key == domain::ids::AccountId::from_u128(1).to_string()
+    ));
+    tx.insert_token(&token("t1", 1)).await.unwrap();
+    assert!(matches!(
+        tx.insert_token(&token("t1", 1)).await,
+        Err(StoreError::Duplicate {
+            entity: "session token",
+            ..
+        })
+    ));
+    assert!(matches!(
+        tx.insert_token(&token("t2", 99)).await,
+        Err(StoreError::NotFound { entity: "account", key }) if key == domain::ids::AccountId::from_u128(99).to_string()
+    ));
+    // An order taker needs its site in the row, and reads back with it.
+    let taker = domain::account::Account {
+        role: domain::account::AccountRole::OrderTaker {
+            site: SocieteId::from_u128(7),
+        },
+        ..account(3, "paul@example.fr")
+    };
+    tx.insert_account(&taker, "hash-3").await.unwrap();
+    tx.commit().await.unwrap();
+
+    let mut tx = db.begin(TxMode::Read).await.unwrap();
+    assert_eq!(tx.get_account(taker.id).await.unwrap(), Some(taker));
+    assert!(tx.find_token("t1").await.unwrap().is_some());
+    assert!(tx.find_token("t2").await.unwrap().is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn claimed_messages_are_skipped_not_waited_for() {
+    let Some(db) = common::fresh().await else {
+        return;
+    };
+    let messages: Vec<_> = (1..=3_u128)
+        .map(|n| ports::OutboxMessage {
+            id: domain::ids::MessageId::from_u128(n),
+            topic: "order_confirmation".to_owned(),
+            recipient: None,
+            payload: serde_json::json!({}),
+            status: ports::MessageStatus::Pending,
+            attempts: 0,
+            created_at: T0 + time::Duration::microseconds(i64::try_from(n).unwrap()),
+            next_attempt_at: T0,
+            last_error: None,
+        })
+        .collect();
+    let mut tx = write(&db).await;
+    for m in &messages {
+        tx.enqueue(m).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    let ids = |claimed: Vec<ports::OutboxMessage>| -> Vec<u128> {
+        claimed.into_iter().map(|m| m.id.as_u128()).collect()
+    };
+
+    let mut first = write(&db).await;
+    assert_eq!(ids(first.claim_due(T0, 1).await.unwrap()), [1]);
+    // Another worker takes the others at once, without waiting for the first's lock
+    // (lock_timeout is 10 s).
+    let mut second = write(&db).await;
+    let claimed = tokio::time::timeout(Duration::from_secs(2), second.claim_due(T0, 10))
+        .await
+        .expect("a claim must skip locked messages, not wait for them")
+        .unwrap();
+    assert_eq!(ids(claimed), [2, 3]);
+    // Released by a rollback, the first message is due again; a transaction's own locks do
+    // not hide its messages from itself.
+    first.rollback().await.unwrap();
+    assert_eq!(ids(second.claim_due(T0, 10).await.unwrap()), [1, 2, 3]);
+    second.commit().await.unwrap();
+}

@@ -183,11 +183,21 @@ impl<'r> Columns<'r> {
         self.parse(column, Decimal::from_str)
     }
 
-    /// An instant.
-    pub(crate) fn instant(&self, column: &str) -> Result<OffsetDateTime, StoreError> {
-        let micros = self.int(column)?;
+    fn instant_of(&self, column: &str, micros: i64) -> Result<OffsetDateTime, StoreError> {
         OffsetDateTime::from_unix_timestamp_nanos(i128::from(micros) * 1000)
             .map_err(|e| self.corrupt(column, e))
+    }
+
+    /// An instant.
+    pub(crate) fn instant(&self, column: &str) -> Result<OffsetDateTime, StoreError> {
+        self.instant_of(column, self.int(column)?)
+    }
+
+    /// An instant that may be NULL.
+    pub(crate) fn opt_instant(&self, column: &str) -> Result<Option<OffsetDateTime>, StoreError> {
+        self.opt_int(column)?
+            .map(|micros| self.instant_of(column, micros))
+            .transpose()
     }
 
     /// A date.

@@ -25,6 +25,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "stock from movements",
         include_str!("../migrations/0002_stock_from_movements.sql"),
     ),
+    (
+        3,
+        "accounts and delivery",
+        include_str!("../migrations/0003_accounts_and_delivery.sql"),
+    ),
 ];
 
 /// How long a connection waits for a lock held by another process before giving up.

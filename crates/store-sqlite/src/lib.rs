@@ -4,6 +4,7 @@
 //! gives a [`ports::Database`]; its transactions ([`SqliteTx`]) implement every store
 //! port. See the crate's README for the URL forms, the pragmas and the two pools.
 
+mod accounts;
 mod audit;
 mod carts;
 mod catalogue;

@@ -1,13 +1,20 @@
-//! Messages waiting to be delivered ([`OutboxStore`]).
+//! Messages waiting to be delivered ([`OutboxStore`]) and their delivery
+//! ([`OutboxDelivery`]).
 
 use async_trait::async_trait;
 use domain::ids::MessageId;
-use ports::{MessageStatus, OutboxMessage, OutboxStore, StoreError};
+use ports::{
+    DeliveryOutcome, MessageStatus, OutboxDelivery, OutboxMessage, OutboxStore, StoreError,
+};
 use sqlx::sqlite::SqliteRow;
+use time::OffsetDateTime;
 
 use crate::codec::{micros, Columns};
 use crate::error::{duplicate, translate};
 use crate::tx::SqliteTx;
+
+const MESSAGE_COLUMNS: &str = "id, topic, recipient, payload, status, attempts, created_at, \
+     next_attempt_at, last_error";
 
 fn message(row: &SqliteRow) -> Result<OutboxMessage, StoreError> {
     let c = Columns::new(row, "outbox");
@@ -53,16 +60,111 @@ impl OutboxStore for SqliteTx {
         status: MessageStatus,
         limit: u32,
     ) -> Result<Vec<OutboxMessage>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, topic, recipient, payload, status, attempts, created_at, \
-             next_attempt_at, last_error FROM outbox WHERE status = ? \
-             ORDER BY created_at, id LIMIT ?",
+        let sql = format!(
+            "SELECT {MESSAGE_COLUMNS} FROM outbox WHERE status = ? ORDER BY created_at, id LIMIT ?"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(status.as_str())
+            .bind(i64::from(limit))
+            .fetch_all(self.conn())
+            .await
+            .map_err(translate)?;
+        rows.iter().map(message).collect()
+    }
+}
+
+/// Delivery runs in write transactions: the single writer makes each one exclusive, so a
+/// message read by `claim_due` stays the transaction's own until it ends without any row
+/// lock (SQLite has none), and a second worker, which starts only once the first one has
+/// committed, sees what it recorded.
+#[async_trait]
+impl OutboxDelivery for SqliteTx {
+    async fn claim_due(
+        &mut self,
+        now: OffsetDateTime,
+        limit: u32,
+    ) -> Result<Vec<OutboxMessage>, StoreError> {
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT {MESSAGE_COLUMNS} FROM outbox \
+             WHERE status = 'pending' AND next_attempt_at <= ? \
+             ORDER BY created_at, id LIMIT ?"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(micros(now))
+            .bind(i64::from(limit))
+            .fetch_all(self.conn())
+            .await
+            .map_err(translate)?;
+        rows.iter().map(message).collect()
+    }
+
+    async fn get_message(&mut self, id: MessageId) -> Result<Option<OutboxMessage>, StoreError> {
+        let sql = format!("SELECT {MESSAGE_COLUMNS} FROM outbox WHERE id = ?");
+        let row = sqlx::query(&sql)
+            .bind(id.to_string())
+            .fetch_optional(self.conn())
+            .await
+            .map_err(translate)?;
+        row.as_ref().map(message).transpose()
+    }
+
+    async fn record_attempt(
+        &mut self,
+        id: MessageId,
+        outcome: &DeliveryOutcome,
+    ) -> Result<(), StoreError> {
+        // Sent: the last attempt did not fail, so there is no last error any more; the
+        // next attempt time stays as it was (there is none). Retry: still pending, due
+        // again at the time given. Given up: failed, kept for staff with its error.
+        let (status, retry_at, error) = match outcome {
+            DeliveryOutcome::Sent => (MessageStatus::Sent, None, None),
+            DeliveryOutcome::RetryAt { error, retry_at } => (
+                MessageStatus::Pending,
+                Some(*retry_at),
+                Some(error.as_str()),
+            ),
+            DeliveryOutcome::GiveUp { error } => {
+                (MessageStatus::Failed, None, Some(error.as_str()))
+            }
+        };
+        let done = sqlx::query(
+            "UPDATE outbox SET attempts = attempts + 1, status = ?, \
+             next_attempt_at = COALESCE(?, next_attempt_at), last_error = ? WHERE id = ?",
         )
         .bind(status.as_str())
-        .bind(i64::from(limit))
-        .fetch_all(self.conn())
+        .bind(retry_at.map(micros))
+        .bind(error)
+        .bind(id.to_string())
+        .execute(self.conn())
         .await
         .map_err(translate)?;
-        rows.iter().map(message).collect()
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound {
+                entity: "message",
+                key: id.to_string(),
+            });
+        }
+        Ok(())
+    }
+
+    async fn retry_message(
+        &mut self,
+        id: MessageId,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        // The last error stays, for staff to see why it had failed, until the next attempt.
+        let done = sqlx::query(
+            "UPDATE outbox SET status = 'pending', next_attempt_at = ?, attempts = 0 \
+             WHERE id = ? AND status = 'failed'",
+        )
+        .bind(micros(now))
+        .bind(id.to_string())
+        .execute(self.conn())
+        .await
+        .map_err(translate)?;
+        Ok(done.rows_affected() == 1)
     }
 }

@@ -726,3 +726,65 @@ async fn movements_in_a_read_transaction_fail_and_leave_it_usable() {
     tx.commit().await.unwrap();
     assert_eq!(stock_and_movements(&db, article).await, (5, 1));
 }
+
+#[tokio::test]
+async fn refused_accounts_and_tokens_name_what_clashed_and_the_transaction_goes_on() {
+    use domain::account::{Account, AccountRole};
+    use domain::ids::AccountId;
+    use ports::SessionToken;
+
+    let db: Arc<dyn Database> = Arc::new(common::fresh_db().await);
+    let account = |n: u128, login: &str| Account {
+        id: AccountId::from_u128(n),
+        login: domain::party::Email::new(login).unwrap(),
+        role: AccountRole::Customer,
+        tiers: Some(domain::ids::TiersId::from_u128(n)),
+        created_at: BASE,
+        disabled: false,
+    };
+    let token = |hash: &str, account: u128| SessionToken {
+        hash: hash.to_owned(),
+        account: AccountId::from_u128(account),
+        created_at: BASE,
+        expires_at: at(3600),
+        revoked_at: None,
+    };
+    let mut tx = db.begin(TxMode::Write).await.unwrap();
+    tx.insert_account(&account(1, "marie@example.fr"), "hash-1")
+        .await
+        .unwrap();
+    assert!(matches!(
+        tx.insert_account(&account(2, "marie@example.fr"), "hash-2").await,
+        Err(StoreError::Duplicate { entity: "account", key }) if key == "marie@example.fr"
+    ));
+    // The same id under another login: the id is what clashed.
+    assert!(matches!(
+        tx.insert_account(&account(1, "paul@example.fr"), "hash-2").await,
+        Err(StoreError::Duplicate { entity: "account", key }) if key == AccountId::from_u128(1).to_string()
+    ));
+    tx.insert_token(&token("t1", 1)).await.unwrap();
+    assert!(matches!(
+        tx.insert_token(&token("t1", 1)).await,
+        Err(StoreError::Duplicate {
+            entity: "session token",
+            ..
+        })
+    ));
+    assert!(matches!(
+        tx.insert_token(&token("t2", 99)).await,
+        Err(StoreError::NotFound { entity: "account", key }) if key == AccountId::from_u128(99).to_string()
+    ));
+    let taker = Account {
+        role: AccountRole::OrderTaker {
+            site: domain::ids::SocieteId::from_u128(7),
+        },
+        ..account(3, "paul@example.fr")
+    };
+    tx.insert_account(&taker, "hash-3").await.unwrap();
+    tx.commit().await.unwrap();
+
+    let mut tx = db.begin(TxMode::Read).await.unwrap();
+    assert_eq!(tx.get_account(taker.id).await.unwrap(), Some(taker));
+    assert!(tx.find_token("t1").await.unwrap().is_some());
+    assert!(tx.find_token("t2").await.unwrap().is_none());
+}

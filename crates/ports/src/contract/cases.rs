@@ -3,7 +3,9 @@
 //! contract was broken, when the adapter does not do what the traits' documentation says.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod accounts;
 mod catalogue;
+mod delivery;
 mod links;
 mod orders;
 mod parties;
@@ -13,7 +15,12 @@ mod stock;
 mod support;
 mod transactions;
 
+pub use accounts::{accounts_are_stored_once_per_login, session_tokens_are_found_and_revoked};
 pub use catalogue::{articles_and_references, vat_codes_keep_one_default};
+pub use delivery::{
+    claimed_messages_are_never_claimed_twice, delivery_attempts_are_recorded,
+    due_messages_are_claimed_oldest_first,
+};
 pub use links::links_are_stored_once_per_role;
 pub use orders::{
     locked_orders_lose_no_update, order_numbers_are_unique, order_updates_append_history,

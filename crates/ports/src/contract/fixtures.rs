@@ -1,14 +1,15 @@
 //! Builders of valid values for the contract cases: ids from a counter, times at microsecond
 //! precision from a fixed base, and small, valid companies, people, addresses, articles, VAT
-//! codes, orders, movements and messages.
+//! codes, orders, movements, messages, accounts and session tokens.
 //!
 //! Every builder panics on a value the domain refuses: that is a mistake in the suite, not
 //! in the adapter under test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use domain::account::{Account, AccountRole};
 use domain::catalogue::{ArticleDetails, ArticleReference, Designation};
 use domain::ids::{
-    AdresseId, ArticleId, CartId, CommandeId, LinkId, MessageId, SocieteId, TiersId,
+    AccountId, AdresseId, ArticleId, CartId, CommandeId, LinkId, MessageId, SocieteId, TiersId,
 };
 use domain::money::{parse_decimal, Amount, Quantity, UnitPrice};
 use domain::order::{
@@ -25,7 +26,8 @@ use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
 
 use crate::{
-    ChangeRecord, EntityKind, MessageStatus, MovementReason, OutboxMessage, StockMovement,
+    ChangeRecord, EntityKind, MessageStatus, MovementReason, OutboxMessage, SessionToken,
+    StockMovement,
 };
 
 /// The time every case counts from: a Monday, with a microsecond part, so that a store that
@@ -110,6 +112,11 @@ impl Ids {
     /// A new message id.
     pub fn message(&mut self) -> MessageId {
         MessageId::from_u128(self.raw())
+    }
+
+    /// A new account id.
+    pub fn account(&mut self) -> AccountId {
+        AccountId::from_u128(self.raw())
     }
 }
 
@@ -453,5 +460,39 @@ pub fn change(
         at: at_time,
         by: actor("admin"),
         changes: vec![what.to_owned()],
+    }
+}
+
+/// An enabled account with this login, created at [`BASE`] plus some microseconds.
+pub fn account(
+    id: AccountId,
+    login: &str,
+    role: AccountRole,
+    tiers: Option<TiersId>,
+    created_micros: i64,
+) -> Account {
+    Account {
+        id,
+        login: email(login),
+        role,
+        tiers,
+        created_at: at_micros(created_micros),
+        disabled: false,
+    }
+}
+
+/// A password hash as argon2id writes it (PHC string), different for each `salt`.
+pub fn password_hash(salt: &str) -> String {
+    format!("$argon2id$v=19$m=19456,t=2,p=1${salt}$K6n8y0yBqkSGSyDfIzJ0oXKsbcRW0a7ChXoGhCFQhc0")
+}
+
+/// A session token in force: issued at `created_at`, for 30 days, not revoked.
+pub fn session_token(hash: &str, account: AccountId, created_at: OffsetDateTime) -> SessionToken {
+    SessionToken {
+        hash: hash.to_owned(),
+        account,
+        created_at,
+        expires_at: created_at + Duration::days(30),
+        revoked_at: None,
     }
 }

@@ -39,8 +39,13 @@ macro_rules! contract_suite {
             orders_are_searched_and_paged,
             carts_survive_and_change,
             outbox_messages_are_kept,
+            due_messages_are_claimed_oldest_first,
+            claimed_messages_are_never_claimed_twice,
+            delivery_attempts_are_recorded,
             idempotency_keys_are_unique,
             changes_are_recorded,
+            accounts_are_stored_once_per_login,
+            session_tokens_are_found_and_revoked,
             rollback_keeps_nothing,
             read_transactions_see_only_committed_writes,
         );
