@@ -96,6 +96,7 @@ impl From<AppError> for CliError {
                 ),
             ),
             AppError::Invalid { .. }
+            | AppError::Unauthorized(_)
             | AppError::Forbidden(_)
             | AppError::Conflict { .. }
             | AppError::Order(_)
