@@ -1,0 +1,74 @@
+//! `oms-api`: reads the configuration, opens (and migrates) the database, and serves the
+//! HTTP API until SIGINT or SIGTERM, finishing the requests in flight.
+
+use std::process::ExitCode;
+
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let json_logs = std::env::var("OMS_LOG_FORMAT").is_ok_and(|f| f == "json");
+    let filter = EnvFilter::try_from_env("OMS_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    if json_logs {
+        tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .json()
+            .init();
+    } else {
+        tracing_subscriber::fmt().with_env_filter(filter).init();
+    }
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            tracing::error!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), String> {
+    let config = setup::Config::from_env().map_err(|e| e.to_string())?;
+    let bind = std::env::var("OMS_BIND").unwrap_or_else(|_| "127.0.0.1:8080".to_owned());
+    let app = setup::build_app(&config).await.map_err(|e| e.to_string())?;
+    let listener = tokio::net::TcpListener::bind(&bind)
+        .await
+        .map_err(|e| format!("cannot listen on {bind} (OMS_BIND): {e}"))?;
+    tracing::info!(
+        address = %bind,
+        database = %setup::redact(&config.database_url),
+        "serving the API under /api/v1"
+    );
+    http_api::serve(
+        listener,
+        http_api::AppState { app },
+        http_api::ServerSettings::default(),
+        shutdown_signal(),
+    )
+    .await
+    .map_err(|e| format!("the server stopped: {e}"))?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Completes on SIGINT (Ctrl-C) or SIGTERM.
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing the requests in flight");
+}
