@@ -112,6 +112,60 @@ async fn opposite_orders_of_articles_do_not_deadlock(db: Arc<dyn Database>) {
     }
 }
 
+async fn one_key_places_one_order_however_many_send_it(db: Arc<dyn Database>) {
+    let shop = shop(db).await;
+    let marie = register(
+        &shop.app,
+        "Dupont",
+        "Marie",
+        "0612345678",
+        "marie@example.fr",
+    )
+    .await;
+    let req = request(&marie, vec![line(&shop.vis, 2)]);
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let (app, marie, req) = (shop.app.clone(), marie.clone(), req.clone());
+        tasks.push(tokio::spawn(async move {
+            app.place_order(&customer(&marie), &req, Some("retry-after-timeout"))
+                .await
+        }));
+    }
+    let mut ids = HashSet::new();
+    let mut first = 0;
+    for task in tasks {
+        let placed = task.await.unwrap().expect("every sender gets the order");
+        ids.insert(placed.order.id());
+        if !placed.replayed {
+            first += 1;
+        }
+    }
+    assert_eq!(ids.len(), 1, "one order for one key");
+    assert_eq!(
+        first, 1,
+        "exactly one request placed it; the others got it back"
+    );
+    let stock = shop
+        .app
+        .article(&app::catalogue::ArticleKey::Id(shop.vis.id))
+        .await
+        .unwrap()
+        .stock;
+    assert_eq!(stock, 8, "the stock was taken once");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn idempotency_under_concurrency_on_sqlite() {
+    one_key_places_one_order_however_many_send_it(sqlite().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn idempotency_under_concurrency_on_postgres() {
+    if let Some(db) = postgres().await {
+        one_key_places_one_order_however_many_send_it(db).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn last_units_on_sqlite() {
     last_units_are_never_oversold(sqlite().await).await;
