@@ -2,6 +2,7 @@
 //! fresh databases for them to run against ([`databases`]).
 
 pub mod admin;
+pub mod api;
 pub mod databases;
 
 use std::io::Write;

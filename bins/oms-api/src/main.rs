@@ -33,8 +33,11 @@ async fn run() -> Result<(), String> {
     let listener = tokio::net::TcpListener::bind(&bind)
         .await
         .map_err(|e| format!("cannot listen on {bind} (OMS_BIND): {e}"))?;
+    let address = listener
+        .local_addr()
+        .map_err(|e| format!("cannot read the address listened on: {e}"))?;
     tracing::info!(
-        address = %bind,
+        address = %address,
         database = %setup::redact(&config.database_url),
         "serving the API under /api/v1"
     );

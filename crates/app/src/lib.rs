@@ -48,6 +48,7 @@ pub mod orders;
 pub mod outbox;
 pub mod parties;
 mod party_links;
+pub mod quotes;
 
 use std::sync::Arc;
 

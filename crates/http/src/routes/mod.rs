@@ -1,8 +1,13 @@
 //! The routes of the API, by resource.
 
+mod auth;
+mod carts;
+mod catalogue;
 mod fields;
 mod health;
+mod openapi;
 mod orders;
+mod parties;
 
 use axum::http::StatusCode;
 use axum::Router;
@@ -15,6 +20,11 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(health::routes())
         .merge(orders::routes())
+        .merge(auth::routes())
+        .merge(carts::routes())
+        .merge(parties::routes())
+        .merge(catalogue::routes())
+        .merge(openapi::routes())
         .fallback(|| async { Problem::not_found("nothing at this address; the API is under /api/v1, its description at /api/v1/openapi.json") })
         .method_not_allowed_fallback(|| async {
             Problem::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this address does not take this method")

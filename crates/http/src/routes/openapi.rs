@@ -1,0 +1,65 @@
+//! The OpenAPI 3.1 document, generated from the handlers' annotations, at
+//! `/api/v1/openapi.json`, and an interactive viewer of it at `/docs`.
+
+use axum::routing::get;
+use axum::Router;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_scalar::{Scalar, Servable};
+
+use super::{auth, carts, catalogue, health, orders, parties};
+use crate::AppState;
+
+/// The API's description.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "OMS API",
+        description = "The order management system: parties, catalogue, carts, orders. Errors are \
+                       application/problem+json (RFC 9457) with a stable `code`. Authenticate with \
+                       `Authorization: Bearer <token>` from `POST /api/v1/auth/login`.",
+    ),
+    paths(
+        health::health, health::ready,
+        auth::login, auth::logout, auth::signup, auth::me, auth::create_account,
+        auth::disable_account, auth::enable_account,
+        parties::create_company, parties::show_company, parties::update_company,
+        parties::create_person, parties::show_person, parties::update_person,
+        parties::create_address, parties::show_address, parties::update_address,
+        parties::create_link, parties::remove_link, parties::remove_link_between,
+        parties::sites, parties::find_customers, parties::register_customer, parties::changes,
+        catalogue::list_articles, catalogue::create_article, catalogue::show_article,
+        catalogue::update_article, catalogue::adjust_stock, catalogue::movements,
+        catalogue::vat_codes, catalogue::save_vat_code, catalogue::quote, catalogue::import_catalogue,
+        carts::open, carts::show, carts::add, carts::set_quantity, carts::remove, carts::clear,
+        carts::claim, carts::checkout,
+        orders::place, orders::create_draft, orders::show, orders::search, orders::validate,
+        orders::cancel, orders::fulfil, orders::remove, orders::reschedule, orders::change_parties,
+        orders::set_discount, orders::add_line, orders::change_line, orders::remove_line,
+    ),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "operations", description = "Health and readiness"),
+        (name = "orders", description = "Placing, finding and changing orders"),
+    )
+)]
+pub struct ApiDoc;
+
+/// Declares the bearer token scheme the handlers' `security(("bearer" = []))` refer to.
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/openapi.json", get(|| async { axum::Json(ApiDoc::openapi()) }))
+        .merge(Scalar::with_url("/docs", ApiDoc::openapi()))
+}
