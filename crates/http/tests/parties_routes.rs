@@ -339,7 +339,7 @@ async fn bad_person_requests_get_problems() {
         Method::PUT,
         &format!("/api/v1/people/{}", h.customer_id),
         h.customer(),
-        Some("[1, 2"),
+        Some("{last_name: Dupont}"),
     )
     .await
     .problem(400, "malformed_json");

@@ -369,7 +369,14 @@ pub(crate) async fn adjust_stock(
     let level = state
         .app
         .adjust_stock(&caller, &key, input.delta, note)
-        .await?;
+        .await
+        .map_err(|e| match e {
+            // The use case names the stock's bound `quantity`: here it is the delta's.
+            app::AppError::Invalid { field, message } if field == "quantity" => {
+                Problem::invalid("delta", message)
+            }
+            other => Problem::from(other),
+        })?;
     Ok(axum::Json(StockLevelDto {
         article: level.article.to_string(),
         stock: level.stock,

@@ -60,6 +60,9 @@ impl Modify for BearerAuth {
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/openapi.json", get(|| async { axum::Json(ApiDoc::openapi()) }))
+        .route(
+            "/api/v1/openapi.json",
+            get(|| async { axum::Json(ApiDoc::openapi()) }),
+        )
         .merge(Scalar::with_url("/docs", ApiDoc::openapi()))
 }
