@@ -390,13 +390,13 @@ impl App {
     /// Creates an address.
     ///
     /// # Errors
-    /// [`AppError::Store`] when the database fails.
+    /// [`AppError::Forbidden`] unless the caller is staff; [`AppError::Store`] when the database fails.
     pub async fn create_adresse(
         &self,
         caller: &Caller,
         details: &AdresseDetails,
     ) -> Result<Adresse, AppError> {
-        let _ = caller;
+        require_internal(caller, "create addresses")?;
         let now = self.now();
         let adresse = Adresse {
             id: AdresseId::from_u128(self.ids.next_id()),
@@ -510,13 +510,13 @@ impl App {
     /// linked as customer, payer and recipient.
     ///
     /// # Errors
-    /// [`AppError::Store`] when the database fails.
+    /// [`AppError::Forbidden`] unless the caller is staff (customers sign up); [`AppError::Store`] when the database fails.
     pub async fn register_customer(
         &self,
         caller: &Caller,
         new: &NewCustomer,
     ) -> Result<RegisteredCustomer, AppError> {
-        let _ = caller;
+        require_internal(caller, "register customers")?;
         let now = self.now();
         let tiers = Tiers {
             id: TiersId::from_u128(self.ids.next_id()),

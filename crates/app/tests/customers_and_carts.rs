@@ -65,8 +65,30 @@ async fn customers_are_found_whatever_the_case_and_accents() {
         .await
         .unwrap();
     assert_eq!(names(by_email), vec!["Paul Martin"]);
-    // Customers do not browse other customers.
+    // Customers do not browse other customers, nor register them, nor make addresses.
     let paul = register(&shop.app, "Durand", "Luc", "0644444444", "luc@example.fr").await;
+    let address = paul.adresse.details.clone();
+    assert_eq!(
+        shop.app
+            .create_adresse(&customer(&paul), &address)
+            .await
+            .unwrap_err()
+            .code(),
+        "forbidden"
+    );
+    let new = app::parties::NewCustomer {
+        details: paul.tiers.details.clone(),
+        company: None,
+        address,
+    };
+    assert_eq!(
+        shop.app
+            .register_customer(&customer(&paul), &new)
+            .await
+            .unwrap_err()
+            .code(),
+        "forbidden"
+    );
     assert_eq!(
         shop.app
             .find_customers_by_name(&customer(&paul), "martin", 10)
