@@ -15,6 +15,7 @@ mod routes;
 mod server;
 pub mod state;
 
+pub use routes::openapi::ApiDoc;
 pub use routes::router;
 pub use server::{serve, ServerSettings};
 pub use state::AppState;

@@ -5,7 +5,7 @@ mod carts;
 mod catalogue;
 mod fields;
 mod health;
-mod openapi;
+pub(crate) mod openapi;
 mod orders;
 mod parties;
 

@@ -11,7 +11,7 @@ use super::{auth, carts, catalogue, health, orders, parties};
 use crate::AppState;
 
 /// The API's description.
-#[derive(OpenApi)]
+#[derive(Debug, OpenApi)]
 #[openapi(
     info(
         title = "OMS API",
