@@ -1,6 +1,7 @@
 //! The API as shipped (`oms-api`), over a real socket, on SQLite and (when one is given)
-//! PostgreSQL: the site journey, the online journey, and a customer reaching for another
-//! customer's order.
+//! PostgreSQL: the site journey, the online journey (with its payment: a declined card,
+//! then a good one confirmed by the test processor's signed callback), and a customer
+//! reaching for another customer's order.
 
 // A test fails by panicking, helpers included.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -11,6 +12,35 @@ use oms_e2e::databases::{each_database, TestDatabase};
 use serde_json::{json, Value};
 
 const ADMIN_PASSWORD: &str = "the administrator's long phrase";
+
+/// What the test card processor and the server share to sign and verify callbacks
+/// (`OMS_TEST_PAYMENT_SECRET`).
+const PAYMENT_SECRET: &str = "the test processor's shared secret";
+
+/// The processor's signature of a callback body: HMAC-SHA256 under `secret`, in hex.
+/// Written here from the processor's documentation, not taken from the server's code, so
+/// that the test checks what a processor would send.
+fn sign(secret: &str, body: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(body.as_bytes());
+    mac.finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The test processor's callback, as it sends it over the socket.
+fn processor_callback(server: &Server, body: &str, signature: &str) -> Response {
+    server.request(
+        "POST",
+        "/api/v1/payments/callbacks/test_card",
+        None,
+        Some(body),
+        &[("X-Payment-Signature", signature)],
+    )
+}
 
 fn expect(response: &Response, status: u16, what: &str) -> Value {
     assert_eq!(response.status, status, "{what}: {}", response.body);
@@ -40,7 +70,7 @@ fn prepared(db: &TestDatabase) -> (Server, String) {
         &["create-admin", "admin@example.fr", "--password-stdin"],
         &format!("{ADMIN_PASSWORD}\n"),
     );
-    let server = Server::start(db);
+    let server = Server::start_with(db, &[("OMS_TEST_PAYMENT_SECRET", PAYMENT_SECRET)]);
     let token = log_in(&server, "admin@example.fr", ADMIN_PASSWORD);
     (server, token)
 }
@@ -277,8 +307,95 @@ fn the_online_journey_and_a_customer_reaching_for_another_s_order() {
             "the cart is emptied",
         );
 
+        assert_eq!(order["payment"], "awaiting_payment", "[{label}] {order}");
+
+        // She pays by card: declined at once. The order stays as it is, its last payment
+        // failed, and she may pay again.
+        let payments = format!("/api/v1/orders/{number}/payments");
+        let declined = server.post(
+            &payments,
+            Some(&marie),
+            &json!({"method": "card", "card_number": "4000 0000 0000 0002"}),
+        );
+        let declined = expect(&declined, 201, "a declined card");
+        assert_eq!(
+            declined["payment"]["status"], "failed",
+            "[{label}] {declined}"
+        );
+        assert_eq!(declined["order"]["payment"], "last_payment_failed");
+        let seen = expect(
+            &server.get(&format!("/api/v1/orders/{number}"), Some(&marie)),
+            200,
+            "the order after a declined card",
+        );
+        assert_eq!(seen["state"], "VALIDATED", "[{label}] {seen}");
+        assert_eq!(seen["payment"], "last_payment_failed", "[{label}] {seen}");
+
+        // Another card: accepted, pending until the processor confirms it. The test
+        // processor completes asynchronously, through its signed callback.
+        let approved = server.post(
+            &payments,
+            Some(&marie),
+            &json!({"method": "card", "card_number": "4242 4242 4242 4242"}),
+        );
+        let approved = expect(&approved, 201, "a good card");
+        assert_eq!(
+            approved["payment"]["status"], "pending",
+            "[{label}] {approved}"
+        );
+        assert_eq!(approved["next_step"]["kind"], "await_provider");
+        let reference = approved["payment"]["provider_reference"].as_str().unwrap();
+        let body = json!({"reference": reference, "status": "succeeded"}).to_string();
+
+        // A callback signed with another secret is refused; the processor's is recorded,
+        // once, however many times it is sent.
+        problem(
+            &processor_callback(&server, &body, &sign("not the shared secret", &body)),
+            401,
+            "unauthorized",
+            "a forged callback",
+        );
+        let signature = sign(PAYMENT_SECRET, &body);
+        let confirmed = expect(
+            &processor_callback(&server, &body, &signature),
+            200,
+            "the processor's callback",
+        );
+        assert_eq!(confirmed["status"], "succeeded", "[{label}] {confirmed}");
+        assert_eq!(confirmed["changed"], true);
+        let again = expect(
+            &processor_callback(&server, &body, &signature),
+            200,
+            "the same callback again",
+        );
+        assert_eq!(again["changed"], false, "[{label}] {again}");
+
+        let paid = expect(
+            &server.get(&format!("/api/v1/orders/{number}"), Some(&marie)),
+            200,
+            "the paid order",
+        );
+        assert_eq!(paid["payment"], "paid", "[{label}] {paid}");
+        assert_eq!(
+            paid["state"], "VALIDATED",
+            "payment does not move the order's state"
+        );
+        let listed = expect(&server.get(&payments, Some(&marie)), 200, "her payments");
+        assert_eq!(listed["order"]["outstanding"], "0.00", "[{label}] {listed}");
+        assert_eq!(listed["payments"].as_array().unwrap().len(), 2);
+
         // Another customer reaches for it: it does not exist for him.
         let (paul, _, _) = sign_up(&server, "Paul", "paul@example.fr");
+        problem(
+            &server.post(
+                &payments,
+                Some(&paul),
+                &json!({"method": "card", "card_number": "4242424242424242"}),
+            ),
+            404,
+            "not_found",
+            "paying another customer's order",
+        );
         problem(
             &server.get(&format!("/api/v1/orders/{number}"), Some(&paul)),
             404,

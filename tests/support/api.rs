@@ -32,9 +32,19 @@ impl Server {
     ///
     /// # Panics
     /// When it does not start within 30 seconds.
-    #[allow(clippy::panic, clippy::expect_used)]
     pub fn start(db: &TestDatabase) -> Server {
+        Server::start_with(db, &[])
+    }
+
+    /// As [`Server::start`], with more environment variables (its configuration: the test
+    /// payment processor's secret, ...).
+    ///
+    /// # Panics
+    /// When it does not start within 30 seconds.
+    #[allow(clippy::panic, clippy::expect_used)]
+    pub fn start_with(db: &TestDatabase, env: &[(&str, &str)]) -> Server {
         let mut child = Command::new(api_binary())
+            .envs(env.iter().copied())
             .env("DATABASE_URL", &db.url)
             .env("OMS_BIND", "127.0.0.1:0")
             .env("OMS_LOG", "info")

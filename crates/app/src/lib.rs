@@ -48,6 +48,7 @@ pub mod orders;
 pub mod outbox;
 pub mod parties;
 mod party_links;
+pub mod payments;
 pub mod quotes;
 
 use std::sync::Arc;
@@ -56,7 +57,8 @@ pub use caller::{Access, Caller};
 pub use error::{AppError, LineProblem};
 
 use domain::order::SiteCode;
-use ports::{Clock, Database, IdSource, PasswordHasher};
+use payments::{CallbackSecret, PaymentProviders};
+use ports::{Clock, Database, IdSource, PasswordHasher, PaymentProvider};
 
 /// What the use cases need to know of the business that runs them.
 #[derive(Debug, Clone)]
@@ -104,6 +106,7 @@ pub struct App {
     clock: Arc<dyn Clock>,
     ids: Arc<dyn IdSource>,
     hasher: Arc<dyn PasswordHasher>,
+    payments: Arc<PaymentProviders>,
     settings: Settings,
 }
 
@@ -111,13 +114,16 @@ impl std::fmt::Debug for App {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("App")
             .field("db", &self.db.kind())
+            .field("payments", &self.payments)
             .field("settings", &self.settings)
             .finish_non_exhaustive()
     }
 }
 
 impl App {
-    /// The use cases over these ports.
+    /// The use cases over these ports, with the default payment providers: the manual
+    /// provider, and the test card processor signing its callbacks with a random secret of
+    /// this process (give it a known one with [`App::with_payment_provider`]).
     pub fn new(
         db: Arc<dyn Database>,
         clock: Arc<dyn Clock>,
@@ -129,8 +135,27 @@ impl App {
             clock,
             ids,
             hasher: Arc::new(system::Argon2Hasher),
+            payments: Arc::new(PaymentProviders::defaults(CallbackSecret::random())),
             settings,
         }
+    }
+
+    /// The same use cases with one more payment provider, or another in place of the one
+    /// with its name (see [`PaymentProviders::register`]): how a real processor plugs in.
+    pub fn with_payment_provider(mut self, provider: Arc<dyn PaymentProvider>) -> Self {
+        Arc::make_mut(&mut self.payments).register(provider);
+        self
+    }
+
+    /// The same use cases with exactly these payment providers.
+    pub fn with_payment_providers(mut self, providers: PaymentProviders) -> Self {
+        self.payments = Arc::new(providers);
+        self
+    }
+
+    /// The payment providers.
+    pub fn payment_providers(&self) -> &PaymentProviders {
+        &self.payments
     }
 
     /// The same use cases with another password hasher (tests use a fast one).

@@ -148,6 +148,11 @@ define_id!(
     MessageId,
     "a message id"
 );
+define_id!(
+    /// Identifies a [`Payment`](crate::payment::Payment): one attempt to pay an order.
+    PaymentId,
+    "a payment id"
+);
 
 #[cfg(test)]
 mod tests {

@@ -11,6 +11,7 @@
 //! - [`vat`]: VAT rates and codes, with the default rate.
 //! - [`pricing`]: the exact pricing of an order (`docs/pricing.md`).
 //! - [`order`]: the order ([`order::Commande`]), its lines, its number and its state machine.
+//! - [`payment`]: payments of an order, and the order's payment state drawn from them.
 //! - [`calendar`]: French working days, for the planned delivery date.
 
 pub mod account;
@@ -21,6 +22,7 @@ pub mod ids;
 pub mod money;
 pub mod order;
 pub mod party;
+pub mod payment;
 pub mod pricing;
 pub mod text;
 pub mod vat;

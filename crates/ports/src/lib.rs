@@ -2,10 +2,13 @@
 //!
 //! Storage is reached through a [`Database`], which opens [`Transaction`]s. A transaction
 //! is every store at once ([`PartyStore`], [`CatalogueStore`], [`StockStore`],
-//! [`OrderStore`], [`CartStore`], [`SequenceStore`], [`OutboxStore`],
+//! [`OrderStore`], [`PaymentStore`], [`CartStore`], [`SequenceStore`], [`OutboxStore`],
 //! [`IdempotencyStore`], [`AuditStore`]): what a use case writes through it is stored all
 //! together when it commits, or not at all. The use cases own the transaction boundaries;
 //! the adapters (SQLite, PostgreSQL) own the SQL.
+//!
+//! Payments are decided by a [`PaymentProvider`] (a card processor, or staff recording
+//! money received), which is not a store: the use cases ask it, then record its answer.
 //!
 //! Each method says what every implementation must do; the contract suite (feature
 //! `contract`, module `contract`) checks it, and both store adapters run it.
@@ -19,6 +22,7 @@ mod idempotency;
 mod orders;
 mod outbox;
 mod parties;
+mod payments;
 mod sequences;
 mod stock;
 mod system;
@@ -35,6 +39,10 @@ pub use idempotency::{IdempotencyRecord, IdempotencyStore};
 pub use orders::{OrderQuery, OrderStore, OrderSummary};
 pub use outbox::{DeliveryOutcome, MessageStatus, OutboxDelivery, OutboxMessage, OutboxStore};
 pub use parties::{LinkKind, LinkRecord, PartyLinks, PartyStore};
+pub use payments::{
+    CallbackEvent, NextStep, PaymentError, PaymentProvider, PaymentRequest, PaymentStore,
+    ProviderStart,
+};
 pub use sequences::SequenceStore;
 pub use stock::{MovementReason, Shortage, StockError, StockLevel, StockMovement, StockStore};
 pub use system::{Clock, IdSource};
@@ -104,6 +112,7 @@ pub trait Transaction:
     + CatalogueStore
     + StockStore
     + OrderStore
+    + PaymentStore
     + CartStore
     + SequenceStore
     + OutboxStore

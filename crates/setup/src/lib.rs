@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use app::payments::{CallbackSecret, TestCardProvider};
 use app::system::{SystemClock, UuidIds};
 use app::{App, Caller, Settings};
 use domain::order::SiteCode;
@@ -26,6 +27,10 @@ pub struct Config {
     pub lead_days: u16,
     /// `OMS_ONLINE_SITE`: the site code online orders are numbered under (default `WEB`).
     pub online_site: SiteCode,
+    /// `OMS_TEST_PAYMENT_SECRET`: what the test card processor signs its callbacks with
+    /// (at least 16 characters); a random secret of the process when absent, so that
+    /// nobody outside can forge them.
+    pub test_payment_secret: Option<CallbackSecret>,
 }
 
 /// A configuration value that cannot be used.
@@ -101,11 +106,21 @@ impl Config {
             value: lookup("OMS_ONLINE_SITE").unwrap_or_default(),
             expected: "2 to 8 letters or digits starting with a letter",
         })?;
+        let test_payment_secret = lookup("OMS_TEST_PAYMENT_SECRET")
+            .map(|value| {
+                CallbackSecret::new(&value).ok_or(ConfigError::Invalid {
+                    variable: "OMS_TEST_PAYMENT_SECRET",
+                    value: "(not shown)".to_owned(),
+                    expected: "a secret of at least 16 characters",
+                })
+            })
+            .transpose()?;
         Ok(Config {
             database_url,
             max_connections,
             lead_days,
             online_site,
+            test_payment_secret,
         })
     }
 
@@ -167,12 +182,15 @@ pub async fn open_database(
 /// [`ConfigError::Database`] when the database cannot be opened, migrated or written.
 pub async fn build_app(config: &Config) -> Result<App, ConfigError> {
     let db = open_database(&config.database_url, config.max_connections).await?;
-    let app = App::new(
+    let mut app = App::new(
         db,
         Arc::new(SystemClock),
         Arc::new(UuidIds),
         config.settings(),
     );
+    if let Some(secret) = &config.test_payment_secret {
+        app = app.with_payment_provider(Arc::new(TestCardProvider::new(secret.clone())));
+    }
     let name = CompanyName::new("Boutique en ligne").map_err(|e| ConfigError::Database {
         url: redact(&config.database_url),
         source: StoreError::Corrupt(e.to_string()),
@@ -219,6 +237,26 @@ mod tests {
         assert!(err.to_string().starts_with("OMS_LEAD_DAYS="), "{err}");
         let err = config(&[("OMS_ONLINE_SITE", "w")]).unwrap_err();
         assert!(err.to_string().starts_with("OMS_ONLINE_SITE="), "{err}");
+        let err = config(&[("OMS_TEST_PAYMENT_SECRET", "short secret")]).unwrap_err();
+        assert!(
+            err.to_string().starts_with("OMS_TEST_PAYMENT_SECRET="),
+            "{err}"
+        );
+        assert!(
+            !err.to_string().contains("short secret"),
+            "never shown: {err}"
+        );
+    }
+
+    #[test]
+    fn the_test_processor_s_secret_is_configured_or_random() {
+        assert_eq!(config(&[]).unwrap().test_payment_secret, None);
+        let c = config(&[("OMS_TEST_PAYMENT_SECRET", "a secret of sixteen+")]).unwrap();
+        assert_eq!(
+            c.test_payment_secret,
+            CallbackSecret::new("a secret of sixteen+")
+        );
+        assert!(!format!("{c:?}").contains("sixteen"), "never shown in logs");
     }
 
     #[test]

@@ -29,6 +29,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "accounts and delivery",
         include_str!("../migrations/0003_accounts_and_delivery.sql"),
     ),
+    (
+        4,
+        "payments",
+        include_str!("../migrations/0004_payments.sql"),
+    ),
 ];
 
 /// How long a transaction waits for a row lock before giving up with a retryable error,

@@ -107,6 +107,8 @@ fn unique_entity(constraint: &str) -> &'static str {
         "carts_pkey" => "cart",
         "accounts_pkey" | "accounts_login_key" => "account",
         "session_tokens_pkey" => "session token",
+        "payments_pkey" => "payment",
+        "payments_reference_key" => "payment reference",
         c if c.starts_with("societe_tiers")
             || c.starts_with("tiers_adresses")
             || c.starts_with("societe_adresses") =>
@@ -132,6 +134,8 @@ fn referenced_entity(constraint: &str) -> &'static str {
         "cart"
     } else if constraint == "session_tokens_account_fkey" {
         "account"
+    } else if constraint == "payments_order_fkey" {
+        "order"
     } else {
         "referenced row"
     }

@@ -22,6 +22,7 @@ mod idempotency;
 mod orders;
 mod outbox;
 mod parties;
+mod payments;
 mod sequences;
 mod stock;
 pub mod testing;

@@ -30,6 +30,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "accounts and delivery",
         include_str!("../migrations/0003_accounts_and_delivery.sql"),
     ),
+    (
+        4,
+        "payments",
+        include_str!("../migrations/0004_payments.sql"),
+    ),
 ];
 
 /// How long a connection waits for a lock held by another process before giving up.

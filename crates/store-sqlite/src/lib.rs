@@ -16,6 +16,7 @@ mod links;
 mod orders;
 mod outbox;
 mod parties;
+mod payments;
 mod sequences;
 mod stock;
 mod tx;

@@ -43,7 +43,7 @@ pub struct ValidatedOrder {
 
 impl App {
     /// Locks an order by number, checking the caller may see it.
-    async fn locked(
+    pub(crate) async fn locked(
         &self,
         tx: &mut dyn Transaction,
         caller: &Caller,

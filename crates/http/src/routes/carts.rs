@@ -477,6 +477,6 @@ pub(crate) async fn checkout(
     let placed = state.app.checkout(&caller, id, &request).await?;
     Ok((
         StatusCode::CREATED,
-        axum::Json(PlacedOrderDto::from(&placed)),
+        axum::Json(super::orders::placed_dto(&state, &placed).await?),
     ))
 }

@@ -8,6 +8,7 @@ mod health;
 pub(crate) mod openapi;
 mod orders;
 mod parties;
+mod payments;
 
 use axum::http::StatusCode;
 use axum::Router;
@@ -24,6 +25,7 @@ pub fn router(state: AppState) -> Router {
         .merge(carts::routes())
         .merge(parties::routes())
         .merge(catalogue::routes())
+        .merge(payments::routes())
         .merge(openapi::routes())
         .fallback(|| async { Problem::not_found("nothing at this address; the API is under /api/v1, its description at /api/v1/openapi.json") })
         .method_not_allowed_fallback(|| async {

@@ -9,6 +9,7 @@ mod delivery;
 mod links;
 mod orders;
 mod parties;
+mod payments;
 mod records;
 mod sequences;
 mod stock;
@@ -29,6 +30,7 @@ pub use orders::{
 pub use parties::{
     company_parents_and_sites, parties_round_trip, people_are_found_by_phone_email_and_name,
 };
+pub use payments::{payment_references_are_unique_per_provider, payments_round_trip_and_change};
 pub use records::{
     carts_survive_and_change, changes_are_recorded, idempotency_keys_are_unique,
     outbox_messages_are_kept,

@@ -1,6 +1,6 @@
 //! Builders of valid values for the contract cases: ids from a counter, times at microsecond
 //! precision from a fixed base, and small, valid companies, people, addresses, articles, VAT
-//! codes, orders, movements, messages, accounts and session tokens.
+//! codes, orders, movements, messages, accounts, session tokens and payments.
 //!
 //! Every builder panics on a value the domain refuses: that is a mistake in the suite, not
 //! in the adapter under test.
@@ -9,7 +9,8 @@
 use domain::account::{Account, AccountRole};
 use domain::catalogue::{ArticleDetails, ArticleReference, Designation};
 use domain::ids::{
-    AccountId, AdresseId, ArticleId, CartId, CommandeId, LinkId, MessageId, SocieteId, TiersId,
+    AccountId, AdresseId, ArticleId, CartId, CommandeId, LinkId, MessageId, PaymentId, SocieteId,
+    TiersId,
 };
 use domain::money::{parse_decimal, Amount, Quantity, UnitPrice};
 use domain::order::{
@@ -20,6 +21,7 @@ use domain::party::{
     AddressLines, Adresse, AdresseDetails, CompanyName, CountryCode, Email, PersonName,
     PhoneNumber, PostalCode, Societe, Tiers, TiersDetails, Town,
 };
+use domain::payment::{Payment, PaymentMethod, PaymentStatus};
 use domain::vat::{VatCode, VatCodeId, VatLabel, VatRate};
 use rust_decimal::Decimal;
 use time::macros::datetime;
@@ -117,6 +119,11 @@ impl Ids {
     /// A new account id.
     pub fn account(&mut self) -> AccountId {
         AccountId::from_u128(self.raw())
+    }
+
+    /// A new payment id.
+    pub fn payment(&mut self) -> PaymentId {
+        PaymentId::from_u128(self.raw())
     }
 }
 
@@ -494,5 +501,22 @@ pub fn session_token(hash: &str, account: AccountId, created_at: OffsetDateTime)
         created_at,
         expires_at: created_at + Duration::days(30),
         revoked_at: None,
+    }
+}
+
+/// A pending card payment of 12.50 through `test_card`, without reference nor failure,
+/// started (and last changed) at `created_at`.
+pub fn payment(id: PaymentId, order: CommandeId, created_at: OffsetDateTime) -> Payment {
+    Payment {
+        id,
+        order,
+        amount: amount("12.50"),
+        method: PaymentMethod::Card,
+        status: PaymentStatus::Pending,
+        provider: "test_card".to_owned(),
+        provider_reference: None,
+        created_at,
+        updated_at: created_at,
+        failure_reason: None,
     }
 }

@@ -37,6 +37,8 @@ macro_rules! contract_suite {
             order_updates_append_history,
             locked_orders_lose_no_update,
             orders_are_searched_and_paged,
+            payments_round_trip_and_change,
+            payment_references_are_unique_per_provider,
             carts_survive_and_change,
             outbox_messages_are_kept,
             due_messages_are_claimed_oldest_first,

@@ -3,6 +3,7 @@
 use app::orders::{LineRequest, OrderRequest, ShortagePolicy};
 use domain::ids::{AdresseId, TiersId};
 use domain::order::{Commande, OrderSource, SiteCode};
+use domain::payment::OrderPaymentState;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
@@ -211,6 +212,11 @@ pub struct OrderDto {
     pub number: String,
     /// `DRAFT`, `VALIDATED`, `FULFILLED`, `CANCELLED` or `DELETED`.
     pub state: String,
+    /// Its payment, apart from its state: `awaiting_payment`, `paid`, or
+    /// `last_payment_failed` (the order stays as it is, to be paid again). See
+    /// `GET /api/v1/orders/{number}/payments`.
+    #[schema(example = "awaiting_payment")]
+    pub payment: String,
     /// `online`, `site`, `phone` or `api`.
     pub source: String,
     /// The customer's id.
@@ -257,13 +263,16 @@ pub struct OrderDto {
     pub history: Vec<StateChangeDto>,
 }
 
-impl From<&Commande> for OrderDto {
-    fn from(o: &Commande) -> Self {
+impl OrderDto {
+    /// An order as the API shows it, with its payment state (which the order itself does
+    /// not hold: it is drawn from its payments).
+    pub fn new(o: &Commande, payment: OrderPaymentState) -> Self {
         let p = o.pricing();
         OrderDto {
             id: o.id().to_string(),
             number: o.number().to_string(),
             state: o.state().as_str().to_owned(),
+            payment: payment.as_str().to_owned(),
             source: o.source().as_str().to_owned(),
             customer: o.parties().customer.to_string(),
             payer: o.parties().payer.to_string(),
@@ -334,10 +343,12 @@ pub struct PlacedOrderDto {
     pub replayed: bool,
 }
 
-impl From<&app::orders::PlacedOrder> for PlacedOrderDto {
-    fn from(placed: &app::orders::PlacedOrder) -> Self {
+impl PlacedOrderDto {
+    /// An order just placed (or given back for its idempotency key), with its payment
+    /// state.
+    pub fn new(placed: &app::orders::PlacedOrder, payment: OrderPaymentState) -> Self {
         PlacedOrderDto {
-            order: OrderDto::from(&placed.order),
+            order: OrderDto::new(&placed.order, payment),
             reduced: placed
                 .reduced
                 .iter()

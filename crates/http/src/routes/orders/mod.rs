@@ -2,13 +2,15 @@
 
 pub(crate) mod dto;
 
+use app::orders::PlacedOrder;
 use app::Access;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{delete, get, patch, post, put};
 use axum::Router;
 use domain::ids::{AdresseId, SocieteId, TiersId};
-use domain::order::{OrderSource, OrderState, Reason};
+use domain::order::{Commande, OrderSource, OrderState, Reason};
+use domain::payment::payment_state;
 use ports::{OrderQuery, Paging};
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
@@ -41,6 +43,26 @@ pub(super) fn routes() -> Router<AppState> {
 
 /// The idempotency key header.
 pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
+
+/// An order as the API shows it: with its payment state, read from its payments.
+pub(crate) async fn order_dto(state: &AppState, order: &Commande) -> Result<OrderDto, Problem> {
+    let summary = state.app.payment_summary(order).await?;
+    Ok(OrderDto::new(order, summary.state))
+}
+
+/// An order just placed, with its payment state: it has no payment yet, unless it is given
+/// back for its idempotency key (it may have been paid since).
+pub(crate) async fn placed_dto(
+    state: &AppState,
+    placed: &PlacedOrder,
+) -> Result<PlacedOrderDto, Problem> {
+    let payment = if placed.replayed {
+        state.app.payment_summary(&placed.order).await?.state
+    } else {
+        payment_state(&[], placed.order.pricing().total_ttc)
+    };
+    Ok(PlacedOrderDto::new(placed, payment))
+}
 
 /// Places an order and validates it at once: stock taken, number given, confirmation
 /// queued. From another program (source `api`) or a customer (source `online`). With an
@@ -83,7 +105,7 @@ pub(crate) async fn place(
     } else {
         StatusCode::CREATED
     };
-    Ok((status, axum::Json(PlacedOrderDto::from(&placed))))
+    Ok((status, axum::Json(placed_dto(&state, &placed).await?)))
 }
 
 /// Where a draft comes from.
@@ -133,7 +155,10 @@ pub(crate) async fn create_draft(
     };
     let request = input.order.to_request(source)?;
     let order = state.app.create_draft(&caller, &request).await?;
-    Ok((StatusCode::CREATED, axum::Json(OrderDto::from(&order))))
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(order_dto(&state, &order).await?),
+    ))
 }
 
 /// An order by number.
@@ -149,8 +174,8 @@ pub(crate) async fn show(
     Path(number): Path<String>,
 ) -> Result<axum::Json<OrderDto>, Problem> {
     let number = fields::order_number(&number)?;
-    let order = state.app.order(&caller, &number).await?;
-    Ok(axum::Json(OrderDto::from(&order)))
+    let seen = state.app.order_payments(&caller, &number).await?;
+    Ok(axum::Json(OrderDto::new(&seen.order, seen.summary.state)))
 }
 
 /// What to search orders by.
@@ -350,7 +375,7 @@ pub(crate) async fn validate(
         .app
         .validate_order(&caller, &number, input.on_shortage.into(), reason)
         .await?;
-    Ok(axum::Json(OrderDto::from(&validated.order)))
+    Ok(axum::Json(order_dto(&state, &validated.order).await?))
 }
 
 macro_rules! state_change {
@@ -375,7 +400,7 @@ macro_rules! state_change {
         ) -> Result<axum::Json<OrderDto>, Problem> {
             let number = fields::order_number(&number)?;
             let order = state.app.$method(&caller, &number, input.reason()?).await?;
-            Ok(axum::Json(OrderDto::from(&order)))
+            Ok(axum::Json(order_dto(&state, &order).await?))
         }
     };
 }
@@ -427,7 +452,7 @@ pub(crate) async fn reschedule(
     let date = Date::parse(&input.planned_delivery, &format)
         .map_err(|_| Problem::invalid("planned_delivery", "expected a date such as 2026-05-20"))?;
     let order = state.app.reschedule_order(&caller, &number, date).await?;
-    Ok(axum::Json(OrderDto::from(&order)))
+    Ok(axum::Json(order_dto(&state, &order).await?))
 }
 
 /// New parties; absent fields keep their value.
@@ -479,7 +504,7 @@ pub(crate) async fn change_parties(
         .app
         .change_order_parties(&caller, &number, &change)
         .await?;
-    Ok(axum::Json(OrderDto::from(&order)))
+    Ok(axum::Json(order_dto(&state, &order).await?))
 }
 
 /// A global discount.
@@ -511,7 +536,7 @@ pub(crate) async fn set_discount(
         .app
         .set_draft_discount(&caller, &number, discount)
         .await?;
-    Ok(axum::Json(OrderDto::from(&order)))
+    Ok(axum::Json(order_dto(&state, &order).await?))
 }
 
 /// Adds a line to a draft.
@@ -535,7 +560,7 @@ pub(crate) async fn add_line(
         discount: fields::amount(input.discount.as_deref(), "discount")?,
     };
     let order = state.app.add_draft_line(&caller, &number, &line).await?;
-    Ok(axum::Json(OrderDto::from(&order)))
+    Ok(axum::Json(order_dto(&state, &order).await?))
 }
 
 /// A new quantity.
@@ -566,7 +591,7 @@ pub(crate) async fn change_line(
         .app
         .change_draft_line(&caller, &number, position, quantity)
         .await?;
-    Ok(axum::Json(OrderDto::from(&order)))
+    Ok(axum::Json(order_dto(&state, &order).await?))
 }
 
 /// Removes a draft's line (not its last one).
@@ -586,5 +611,5 @@ pub(crate) async fn remove_line(
         .app
         .remove_draft_line(&caller, &number, position)
         .await?;
-    Ok(axum::Json(OrderDto::from(&order)))
+    Ok(axum::Json(order_dto(&state, &order).await?))
 }

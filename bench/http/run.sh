@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# The load benchmark of order placement over HTTP (docs/performance.md, "Over HTTP").
+#
+# Builds the release binaries, then for each database: starts oms-api on a fresh database,
+# runs oms-load at full speed, then at half the target rate (open loop), stops the server,
+# and at the end prints the summary lines of every run.
+#
+#   bench/http/run.sh                  # both databases
+#   DATABASES=sqlite bench/http/run.sh # one of them
+#
+# Settings (environment): DATABASES ("sqlite postgres"), CONNECTIONS (16), MEASURE (20
+# seconds measured), WARMUP (3 seconds), BIND (127.0.0.1:8089), POSTGRES_ADMIN_URL
+# (postgres://postgres@127.0.0.1:5432/postgres: a server where the database oms_load is
+# dropped and created again), SQLITE_QUERY (appended to the SQLite URL, such as
+# "?synchronous=normal"), CARGO_TARGET_DIR (target).
+#
+# A measuring tool, not a test: run it on an otherwise idle machine (no compile running).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+DATABASES=${DATABASES:-"sqlite postgres"}
+CONNECTIONS=${CONNECTIONS:-16}
+MEASURE=${MEASURE:-20}
+WARMUP=${WARMUP:-3}
+BIND=${BIND:-127.0.0.1:8089}
+POSTGRES_ADMIN_URL=${POSTGRES_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}
+SQLITE_QUERY=${SQLITE_QUERY:-}
+TARGET=${CARGO_TARGET_DIR:-target}
+
+cargo build --release -p oms-api -p oms-load
+API="$TARGET/release/oms-api"
+LOAD="$TARGET/release/oms-load"
+
+server_pid=""
+stop_server() {
+    if [ -n "$server_pid" ]; then
+        kill -TERM "$server_pid" 2>/dev/null || true
+        wait "$server_pid" 2>/dev/null || true
+        server_pid=""
+    fi
+}
+trap stop_server EXIT
+
+summary=""
+
+# measure NAME DATABASE_URL TARGET_RATE
+measure() {
+    local name=$1 url=$2 target=$3
+    local log="$TARGET/load-$name-server.log"
+    DATABASE_URL="$url" OMS_BIND="$BIND" "$API" >"$log" 2>&1 &
+    server_pid=$!
+    # The server migrates the fresh database before it listens: wait until it is ready.
+    for _ in $(seq 100); do
+        if curl -sf "http://$BIND/ready" >/dev/null; then break; fi
+        if ! kill -0 "$server_pid" 2>/dev/null; then
+            echo "oms-api stopped; its log, $log:" >&2
+            cat "$log" >&2
+            exit 1
+        fi
+        sleep 0.1
+    done
+    local common=(--url "http://$BIND" --database-url "$url" --server-pid "$server_pid"
+        --connections "$CONNECTIONS" --seconds "$MEASURE" --warmup "$WARMUP")
+    echo "== $name: full speed" >&2
+    local full
+    full=$("$LOAD" "${common[@]}" --rate 0)
+    echo "$full"
+    echo "== $name: half the target rate ($((target / 2))/s)" >&2
+    local half
+    half=$("$LOAD" "${common[@]}" --rate $((target / 2)))
+    echo "$half"
+    stop_server
+    summary+=$'\n'"$name, full speed:"$'\n'"$full"$'\n'"$name, $((target / 2)) orders/s (half the target of $target):"$'\n'"$half"$'\n'
+}
+
+for database in $DATABASES; do
+    case $database in
+    sqlite)
+        rm -f "$TARGET/load.db" "$TARGET/load.db-wal" "$TARGET/load.db-shm"
+        measure sqlite "sqlite://$TARGET/load.db$SQLITE_QUERY" 1500
+        ;;
+    postgres)
+        psql -q "$POSTGRES_ADMIN_URL" -c 'DROP DATABASE IF EXISTS oms_load' -c 'CREATE DATABASE oms_load'
+        measure postgres "${POSTGRES_ADMIN_URL%/*}/oms_load" 1000
+        ;;
+    *)
+        echo "unknown database $database: sqlite or postgres" >&2
+        exit 2
+        ;;
+    esac
+done
+
+echo
+echo "Summary ($(nproc) cores, $(date -u +%F)):"
+echo "$summary"
