@@ -12,7 +12,9 @@
 # seconds measured), WARMUP (3 seconds), BIND (127.0.0.1:8089), POSTGRES_ADMIN_URL
 # (postgres://postgres@127.0.0.1:5432/postgres: a server where the database oms_load is
 # dropped and created again), SQLITE_QUERY (appended to the SQLite URL, such as
-# "?synchronous=normal"), CARGO_TARGET_DIR (target).
+# "?synchronous=normal"), SERVER_CPUS and LOAD_CPUS (CPU lists for taskset, such as 0 and
+# 1: the server and the load generator each pinned; unpinned when empty), CARGO_TARGET_DIR
+# (target).
 #
 # A measuring tool, not a test: run it on an otherwise idle machine (no compile running).
 set -euo pipefail
@@ -26,10 +28,14 @@ BIND=${BIND:-127.0.0.1:8089}
 POSTGRES_ADMIN_URL=${POSTGRES_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}
 SQLITE_QUERY=${SQLITE_QUERY:-}
 TARGET=${CARGO_TARGET_DIR:-target}
+SERVER_CPUS=${SERVER_CPUS:-}
+LOAD_CPUS=${LOAD_CPUS:-}
 
 cargo build --release -p oms-api -p oms-load
-API="$TARGET/release/oms-api"
-LOAD="$TARGET/release/oms-load"
+API=("$TARGET/release/oms-api")
+LOAD=("$TARGET/release/oms-load")
+if [ -n "$SERVER_CPUS" ]; then API=(taskset -c "$SERVER_CPUS" "${API[@]}"); fi
+if [ -n "$LOAD_CPUS" ]; then LOAD=(taskset -c "$LOAD_CPUS" "${LOAD[@]}"); fi
 
 server_pid=""
 stop_server() {
@@ -47,7 +53,7 @@ summary=""
 measure() {
     local name=$1 url=$2 target=$3
     local log="$TARGET/load-$name-server.log"
-    DATABASE_URL="$url" OMS_BIND="$BIND" "$API" >"$log" 2>&1 &
+    DATABASE_URL="$url" OMS_BIND="$BIND" "${API[@]}" >"$log" 2>&1 &
     server_pid=$!
     # The server migrates the fresh database before it listens: wait until it is ready.
     for _ in $(seq 100); do
@@ -63,11 +69,11 @@ measure() {
         --connections "$CONNECTIONS" --seconds "$MEASURE" --warmup "$WARMUP")
     echo "== $name: full speed" >&2
     local full
-    full=$("$LOAD" "${common[@]}" --rate 0)
+    full=$("${LOAD[@]}" "${common[@]}" --rate 0)
     echo "$full"
     echo "== $name: half the target rate ($((target / 2))/s)" >&2
     local half
-    half=$("$LOAD" "${common[@]}" --rate $((target / 2)))
+    half=$("${LOAD[@]}" "${common[@]}" --rate $((target / 2)))
     echo "$half"
     stop_server
     summary+=$'\n'"$name, full speed:"$'\n'"$full"$'\n'"$name, $((target / 2)) orders/s (half the target of $target):"$'\n'"$half"$'\n'
@@ -91,5 +97,5 @@ for database in $DATABASES; do
 done
 
 echo
-echo "Summary ($(nproc) cores, $(date -u +%F)):"
+echo "Summary ($(nproc) cores, $(date -u +%F), server on CPUs ${SERVER_CPUS:-any}, load generator on CPUs ${LOAD_CPUS:-any}):"
 echo "$summary"
