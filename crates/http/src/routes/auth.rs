@@ -16,7 +16,7 @@ use domain::account::{Account, AccountRole, Password};
 use domain::ids::{AccountId, SocieteId, TiersId};
 use domain::party::{
     AddressLines, Adresse, AdresseDetails, CompanyName, CountryCode, Email, PersonName,
-    PhoneNumber, PostalCode, Societe, Tiers, TiersDetails, Town,
+    PhoneNumber, PostalCode, Societe, TiersDetails, Town,
 };
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize};
@@ -26,6 +26,7 @@ use utoipa::ToSchema;
 use crate::extract::{bearer, Authenticated, Json, Path};
 use crate::problem::Problem;
 use crate::routes::fields;
+use crate::routes::parties::PersonDto;
 use crate::AppState;
 
 pub(super) fn routes() -> Router<AppState> {
@@ -358,43 +359,6 @@ impl SignupInput {
     }
 }
 
-/// A person.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ProfilePersonDto {
-    /// Their id (the `customer` of their orders).
-    pub id: String,
-    /// Last name.
-    pub last_name: String,
-    /// First name.
-    pub first_name: Option<String>,
-    /// Mobile phone.
-    pub mobile: Option<String>,
-    /// Email.
-    pub email: Option<String>,
-    /// When it was created.
-    #[serde(with = "time::serde::rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
-    pub created_at: OffsetDateTime,
-    /// When it was last changed.
-    #[serde(with = "time::serde::rfc3339")]
-    #[schema(value_type = String, format = DateTime)]
-    pub updated_at: OffsetDateTime,
-}
-
-impl From<&Tiers> for ProfilePersonDto {
-    fn from(t: &Tiers) -> Self {
-        ProfilePersonDto {
-            id: t.id.to_string(),
-            last_name: t.details.last_name.to_string(),
-            first_name: t.details.first_name.as_ref().map(ToString::to_string),
-            mobile: t.details.mobile.as_ref().map(ToString::to_string),
-            email: t.details.email.as_ref().map(ToString::to_string),
-            created_at: t.created_at,
-            updated_at: t.updated_at,
-        }
-    }
-}
-
 /// A company a person belongs to.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProfileCompanyDto {
@@ -460,7 +424,7 @@ pub struct SignupDto {
     /// The customer's account; log in with its login and the password.
     pub account: AccountDto,
     /// The person.
-    pub person: ProfilePersonDto,
+    pub person: PersonDto,
     /// Their company (a company of one person for a private customer).
     pub company: ProfileCompanyDto,
     /// Their address.
@@ -493,7 +457,7 @@ pub(crate) async fn signup(
         StatusCode::CREATED,
         axum::Json(SignupDto {
             account: AccountDto::from(&account),
-            person: ProfilePersonDto::from(&registered.tiers),
+            person: PersonDto::from(&registered.tiers),
             company: company(&registered.societe, roles.clone()),
             address: ProfileAddressDto::new(&registered.adresse, roles),
         }),
@@ -510,7 +474,7 @@ pub struct MeDto {
     /// An order taker's site (a company id).
     pub site: Option<String>,
     /// The person behind the account, for customers and order takers.
-    pub person: Option<ProfilePersonDto>,
+    pub person: Option<PersonDto>,
     /// Their companies, with their roles in each.
     pub companies: Vec<ProfileCompanyDto>,
     /// Their addresses, with the roles of each: what checkout takes as
@@ -563,7 +527,7 @@ fn me_dto(caller: &Caller, person: Option<&TiersView>) -> MeDto {
         login: caller.actor.to_string(),
         role: role.to_owned(),
         site,
-        person: person.map(|v| ProfilePersonDto::from(&v.tiers)),
+        person: person.map(|v| PersonDto::from(&v.tiers)),
         companies,
         addresses,
     }
