@@ -153,6 +153,11 @@ define_id!(
     PaymentId,
     "a payment id"
 );
+define_id!(
+    /// Identifies an [`Invoice`](crate::billing::Invoice) or a credit note.
+    InvoiceId,
+    "an invoice id"
+);
 
 #[cfg(test)]
 mod tests {

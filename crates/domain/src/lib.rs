@@ -12,9 +12,11 @@
 //! - [`pricing`]: the exact pricing of an order (`docs/pricing.md`).
 //! - [`order`]: the order ([`order::Commande`]), its lines, its number and its state machine.
 //! - [`payment`]: payments of an order, and the order's payment state drawn from them.
+//! - [`billing`]: invoices, credit notes and delivery notes, as issued.
 //! - [`calendar`]: French working days, for the planned delivery date.
 
 pub mod account;
+pub mod billing;
 pub mod calendar;
 pub mod cart;
 pub mod catalogue;

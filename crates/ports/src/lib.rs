@@ -7,6 +7,8 @@
 //! together when it commits, or not at all. The use cases own the transaction boundaries;
 //! the adapters (SQLite, PostgreSQL) own the SQL.
 //!
+//! Emails go out through a [`Mailer`] (SMTP, or a folder of `.eml` files).
+//!
 //! Payments are decided by a [`PaymentProvider`] (a card processor, or staff recording
 //! money received), which is not a store: the use cases ask it, then record its answer.
 //!
@@ -19,6 +21,7 @@ mod carts;
 mod catalogue;
 mod error;
 mod idempotency;
+mod mail;
 mod orders;
 mod outbox;
 mod parties;
@@ -36,6 +39,7 @@ pub use carts::CartStore;
 pub use catalogue::CatalogueStore;
 pub use error::StoreError;
 pub use idempotency::{IdempotencyRecord, IdempotencyStore};
+pub use mail::{Attachment, Email, MailError, Mailer};
 pub use orders::{OrderQuery, OrderStore, OrderSummary};
 pub use outbox::{DeliveryOutcome, MessageStatus, OutboxDelivery, OutboxMessage, OutboxStore};
 pub use parties::{LinkKind, LinkRecord, PartyLinks, PartyStore};
@@ -49,6 +53,8 @@ pub use system::{Clock, IdSource};
 
 #[cfg(feature = "mocks")]
 pub use accounts::MockPasswordHasher;
+#[cfg(feature = "mocks")]
+pub use mail::MockMailer;
 #[cfg(feature = "mocks")]
 pub use system::{MockClock, MockIdSource};
 
