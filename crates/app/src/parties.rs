@@ -1,5 +1,6 @@
 //! Companies, people, addresses and their links; finding customers.
 
+use domain::billing::{Siren, VatNumber};
 use domain::ids::{AdresseId, LinkId, SocieteId, TiersId};
 use domain::order::SiteCode;
 use domain::party::{
@@ -25,6 +26,10 @@ pub struct SocieteInput {
     pub site_code: Option<SiteCode>,
     /// Its email (a site receives its validated orders there).
     pub email: Option<Email>,
+    /// Its SIREN, for a French business.
+    pub siren: Option<Siren>,
+    /// Its intra-community VAT number.
+    pub vat_number: Option<VatNumber>,
 }
 
 /// A company with its family and links.
@@ -112,6 +117,8 @@ impl App {
             parent: input.parent,
             site_code: input.site_code.clone(),
             email: input.email.clone(),
+            siren: input.siren.clone(),
+            vat_number: input.vat_number.clone(),
             created_at: now,
             updated_at: now,
         };
@@ -157,6 +164,8 @@ impl App {
                 parent: input.parent,
                 site_code: input.site_code.clone(),
                 email: input.email.clone(),
+                siren: input.siren.clone(),
+                vat_number: input.vat_number.clone(),
                 updated_at: now,
                 ..before.clone()
             };
@@ -164,7 +173,9 @@ impl App {
             diff.field("name", &before.name, &after.name)
                 .field("parent", &before.parent, &after.parent)
                 .field("site_code", &before.site_code, &after.site_code)
-                .field("email", &before.email, &after.email);
+                .field("email", &before.email, &after.email)
+                .field("siren", &before.siren, &after.siren)
+                .field("vat_number", &before.vat_number, &after.vat_number);
             if diff.is_empty() {
                 return Ok(before);
             }
@@ -219,6 +230,8 @@ impl App {
             parent: None,
             site_code: Some(code.clone()),
             email: None,
+            siren: None,
+            vat_number: None,
             created_at: now,
             updated_at: now,
         };
@@ -535,6 +548,8 @@ impl App {
             parent: None,
             site_code: None,
             email: new.details.email.clone(),
+            siren: None,
+            vat_number: None,
             created_at: now,
             updated_at: now,
         };

@@ -170,6 +170,8 @@ async fn companies_have_parents_subsidiaries_and_people() {
         parent,
         site_code: None,
         email: None,
+        siren: None,
+        vat_number: None,
     };
     let groupe = shop
         .app

@@ -2,6 +2,7 @@
 //! subsidiaries, their people and their addresses.
 
 use clap::{Args, Subcommand};
+use domain::billing::{Siren, VatNumber};
 use domain::ids::SocieteId;
 use domain::party::{CompanyName, Email, Societe};
 use ports::EntityKind;
@@ -35,6 +36,12 @@ pub(crate) struct CreateArgs {
     /// The company's email.
     #[arg(long, value_parser = parse::email)]
     email: Option<Email>,
+    /// Its SIREN (9 digits), for a French business: printed on its invoices.
+    #[arg(long, value_parser = parse::siren)]
+    siren: Option<Siren>,
+    /// Its intra-community VAT number (FR + key + SIREN for a French business).
+    #[arg(long, value_parser = parse::vat_number)]
+    vat_number: Option<VatNumber>,
 }
 
 /// Change a company's name, parent or email ('' clears the parent or the email).
@@ -55,6 +62,12 @@ pub(crate) struct UpdateArgs {
     /// New email; '' clears it.
     #[arg(long)]
     email: Option<String>,
+    /// New SIREN; '' clears it.
+    #[arg(long)]
+    siren: Option<String>,
+    /// New VAT number; '' clears it.
+    #[arg(long)]
+    vat_number: Option<String>,
 }
 
 /// Show a company with its parent, subsidiaries, people, addresses and changes.
@@ -74,6 +87,8 @@ pub(crate) async fn run(command: CompaniesCommand, ctx: &mut Ctx<'_>) -> Result<
                 parent: args.parent,
                 site_code: None,
                 email: args.email,
+                siren: args.siren,
+                vat_number: args.vat_number,
             };
             let societe = ctx.app.create_societe(&ctx.caller, &input).await?;
             report(ctx, "Created", &societe)
@@ -94,10 +109,17 @@ fn report(ctx: &mut Ctx<'_>, verb: &str, societe: &Societe) -> Result<(), CliErr
 async fn update(args: &UpdateArgs, ctx: &mut Ctx<'_>) -> Result<(), CliError> {
     let parent = parse::clearable("--parent", args.parent.as_ref(), parse::societe_id)?;
     let email = parse::clearable("--email", args.email.as_ref(), parse::email)?;
-    if args.name.is_none() && parent.is_none() && email.is_none() {
+    let siren = parse::clearable("--siren", args.siren.as_ref(), parse::siren)?;
+    let vat_number = parse::clearable("--vat-number", args.vat_number.as_ref(), parse::vat_number)?;
+    if args.name.is_none()
+        && parent.is_none()
+        && email.is_none()
+        && siren.is_none()
+        && vat_number.is_none()
+    {
         return Err(CliError::input(
             "usage",
-            "nothing to change: give --name, --parent or --email",
+            "nothing to change: give --name, --parent, --email, --siren or --vat-number",
         ));
     }
     let before = ctx.app.societe(&ctx.caller, args.id).await?.societe;
@@ -106,6 +128,8 @@ async fn update(args: &UpdateArgs, ctx: &mut Ctx<'_>) -> Result<(), CliError> {
         parent: parent.unwrap_or(before.parent),
         site_code: before.site_code.clone(),
         email: email.unwrap_or_else(|| before.email.clone()),
+        siren: siren.unwrap_or_else(|| before.siren.clone()),
+        vat_number: vat_number.unwrap_or_else(|| before.vat_number.clone()),
     };
     let after = ctx.app.update_societe(&ctx.caller, args.id, &input).await?;
     let verb = if after == before {
@@ -155,6 +179,8 @@ async fn show(id: SocieteId, ctx: &mut Ctx<'_>) -> Result<(), CliError> {
             ),
             ("Site code", output::opt(s.site_code.as_ref())),
             ("Email", output::opt(s.email.as_ref())),
+            ("SIREN", output::opt(s.siren.as_ref())),
+            ("VAT number", output::opt(s.vat_number.as_ref())),
             ("Created", output::datetime(s.created_at)),
             ("Changed", output::datetime(s.updated_at)),
         ],

@@ -251,6 +251,8 @@ pub(crate) async fn run(_args: &DemoArgs, ctx: &mut Ctx<'_>) -> Result<(), CliEr
                         parent: None,
                         site_code: None,
                         email: Some(ok(Email::new("compta@durand-groupe.example.fr"))?),
+                        siren: None,
+                        vat_number: None,
                     },
                 )
                 .await?;
@@ -260,6 +262,8 @@ pub(crate) async fn run(_args: &DemoArgs, ctx: &mut Ctx<'_>) -> Result<(), CliEr
                 name: subsidiary.name.clone(),
                 site_code: None,
                 email: subsidiary.email.clone(),
+                siren: None,
+                vat_number: None,
             };
             ctx.app
                 .update_societe(&ctx.caller, subsidiary.id, &input)
@@ -380,6 +384,8 @@ async fn sites(ctx: &mut Ctx<'_>, report: &mut Report) -> Result<Vec<SocieteId>,
             parent: None,
             site_code: Some(code.clone()),
             email: Some(ok(Email::new(email))?),
+            siren: None,
+            vat_number: None,
         };
         let site = ctx.app.create_societe(&ctx.caller, &input).await?;
         report.note("site", format!("{code} {name}"), true);

@@ -92,6 +92,14 @@ pub(crate) fn email(s: &str) -> Result<Email, String> {
     checked(Email::new(s))
 }
 
+pub(crate) fn siren(s: &str) -> Result<domain::billing::Siren, String> {
+    checked(domain::billing::Siren::new(s))
+}
+
+pub(crate) fn vat_number(s: &str) -> Result<domain::billing::VatNumber, String> {
+    checked(domain::billing::VatNumber::new(s))
+}
+
 pub(crate) fn phone(s: &str) -> Result<PhoneNumber, String> {
     checked(PhoneNumber::new(s))
 }

@@ -66,6 +66,8 @@ pub(crate) async fn run(command: SitesCommand, ctx: &mut Ctx<'_>) -> Result<(), 
                 parent: None,
                 site_code: Some(args.code),
                 email: args.email,
+                siren: None,
+                vat_number: None,
             };
             let site = ctx.app.create_societe(&ctx.caller, &input).await?;
             if ctx.json {

@@ -2,7 +2,7 @@
 //!
 //! Storage is reached through a [`Database`], which opens [`Transaction`]s. A transaction
 //! is every store at once ([`PartyStore`], [`CatalogueStore`], [`StockStore`],
-//! [`OrderStore`], [`PaymentStore`], [`CartStore`], [`SequenceStore`], [`OutboxStore`],
+//! [`OrderStore`], [`PaymentStore`], [`InvoiceStore`], [`CartStore`], [`SequenceStore`], [`OutboxStore`],
 //! [`IdempotencyStore`], [`AuditStore`]): what a use case writes through it is stored all
 //! together when it commits, or not at all. The use cases own the transaction boundaries;
 //! the adapters (SQLite, PostgreSQL) own the SQL.
@@ -21,6 +21,7 @@ mod carts;
 mod catalogue;
 mod error;
 mod idempotency;
+mod invoices;
 mod mail;
 mod orders;
 mod outbox;
@@ -39,6 +40,7 @@ pub use carts::CartStore;
 pub use catalogue::CatalogueStore;
 pub use error::StoreError;
 pub use idempotency::{IdempotencyRecord, IdempotencyStore};
+pub use invoices::InvoiceStore;
 pub use mail::{Attachment, Email, MailError, Mailer};
 pub use orders::{OrderQuery, OrderStore, OrderSummary};
 pub use outbox::{DeliveryOutcome, MessageStatus, OutboxDelivery, OutboxMessage, OutboxStore};
@@ -119,6 +121,7 @@ pub trait Transaction:
     + StockStore
     + OrderStore
     + PaymentStore
+    + InvoiceStore
     + CartStore
     + SequenceStore
     + OutboxStore

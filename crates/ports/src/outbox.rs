@@ -109,6 +109,15 @@ pub trait OutboxDelivery: Send {
         limit: u32,
     ) -> Result<Vec<OutboxMessage>, StoreError>;
 
+    /// Keeps pending messages (claimed by this transaction) from being claimed again
+    /// before `until`, by moving their next attempt time there; their attempts count and
+    /// status are unchanged, and messages that are not pending are left alone. A worker
+    /// leases what it claimed and commits, so that it can deliver them outside any
+    /// transaction: another worker does not take them meanwhile, and if this one dies
+    /// before recording its attempts, they come due again when the lease ends (delivery is
+    /// at least once).
+    async fn lease(&mut self, ids: &[MessageId], until: OffsetDateTime) -> Result<(), StoreError>;
+
     /// The message with this id.
     async fn get_message(&mut self, id: MessageId) -> Result<Option<OutboxMessage>, StoreError>;
 

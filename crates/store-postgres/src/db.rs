@@ -34,6 +34,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "payments",
         include_str!("../migrations/0004_payments.sql"),
     ),
+    (
+        5,
+        "invoices",
+        include_str!("../migrations/0005_invoices.sql"),
+    ),
 ];
 
 /// How long a transaction waits for a row lock before giving up with a retryable error,

@@ -19,6 +19,7 @@ mod codec;
 mod db;
 mod error;
 mod idempotency;
+mod invoices;
 mod orders;
 mod outbox;
 mod parties;

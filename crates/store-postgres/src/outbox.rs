@@ -158,6 +158,19 @@ impl OutboxDelivery for PostgresTransaction {
         Ok(())
     }
 
+    async fn lease(&mut self, ids: &[MessageId], until: OffsetDateTime) -> Result<(), StoreError> {
+        let ids: Vec<_> = ids.iter().map(|id| uuid(id.as_u128())).collect();
+        let r = sqlx::query(
+            "UPDATE outbox SET next_attempt_at = $2 WHERE id = ANY($1) AND status = 'pending'",
+        )
+        .bind(ids)
+        .bind(until)
+        .execute(self.conn())
+        .await;
+        self.done(r)?;
+        Ok(())
+    }
+
     async fn retry_message(
         &mut self,
         id: MessageId,

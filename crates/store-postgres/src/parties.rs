@@ -1,6 +1,7 @@
 //! Companies, people, addresses and the links between them.
 
 use async_trait::async_trait;
+use domain::billing::{Siren, VatNumber};
 use domain::ids::{AdresseId, LinkId, SocieteId, TiersId};
 use domain::order::SiteCode;
 use domain::party::{
@@ -17,7 +18,8 @@ use crate::error::unique_as;
 macro_rules! select_societe {
     ($rest:literal) => {
         concat!(
-            "SELECT id, name, parent_id, site_code, email, created_at, updated_at FROM societes ",
+            "SELECT id, name, parent_id, site_code, email, siren, vat_number, created_at, updated_at \
+             FROM societes ",
             $rest
         )
     };
@@ -42,6 +44,8 @@ fn societe(row: &PgRow) -> Result<Societe, StoreError> {
         parent: c.opt_id("parent_id")?.map(SocieteId::from_u128),
         site_code: c.opt_parse("site_code", SiteCode::new)?,
         email: c.opt_parse("email", Email::new)?,
+        siren: c.opt_parse("siren", Siren::new)?,
+        vat_number: c.opt_parse("vat_number", VatNumber::new)?,
         created_at: c.get("created_at")?,
         updated_at: c.get("updated_at")?,
     })
@@ -221,8 +225,9 @@ impl PartyStore for PostgresTransaction {
     async fn insert_societe(&mut self, societe: &Societe) -> Result<(), StoreError> {
         let code = societe.site_code.as_ref().map(SiteCode::as_str);
         let r = sqlx::query(
-            "INSERT INTO societes (id, name, parent_id, site_code, email, created_at, updated_at) \
-             SELECT $1, $2, $3, $4, $5, $6, $7 \
+            "INSERT INTO societes (id, name, parent_id, site_code, email, created_at, updated_at, \
+                                   siren, vat_number) \
+             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9 \
              WHERE $3::uuid IS NULL OR EXISTS (SELECT 1 FROM societes WHERE id = $3) \
              ON CONFLICT DO NOTHING",
         )
@@ -233,6 +238,8 @@ impl PartyStore for PostgresTransaction {
         .bind(societe.email.as_ref().map(Email::as_str))
         .bind(societe.created_at)
         .bind(societe.updated_at)
+        .bind(societe.siren.as_ref().map(Siren::as_str))
+        .bind(societe.vat_number.as_ref().map(VatNumber::as_str))
         .execute(self.conn())
         .await;
         let key = code.unwrap_or_default().to_owned();
@@ -247,7 +254,7 @@ impl PartyStore for PostgresTransaction {
         let code = societe.site_code.as_ref().map(SiteCode::as_str);
         let r = sqlx::query(
             "UPDATE societes SET name = $2, parent_id = $3, site_code = $4, email = $5, \
-                    updated_at = $6 \
+                    updated_at = $6, siren = $7, vat_number = $8 \
              WHERE id = $1 \
                AND ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM societes p WHERE p.id = $3)) \
                AND ($4::text IS NULL OR NOT EXISTS \
@@ -259,6 +266,8 @@ impl PartyStore for PostgresTransaction {
         .bind(code)
         .bind(societe.email.as_ref().map(Email::as_str))
         .bind(societe.updated_at)
+        .bind(societe.siren.as_ref().map(Siren::as_str))
+        .bind(societe.vat_number.as_ref().map(VatNumber::as_str))
         .execute(self.conn())
         .await;
         let key = code.unwrap_or_default().to_owned();

@@ -503,6 +503,8 @@ async fn links_need_both_parties_and_ancestors_stop_at_a_loop() {
         parent: parent.map(SocieteId::from_u128),
         site_code: None,
         email: None,
+        siren: None,
+        vat_number: None,
         created_at: T0,
         updated_at: T0,
     };

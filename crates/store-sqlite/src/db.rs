@@ -35,6 +35,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "payments",
         include_str!("../migrations/0004_payments.sql"),
     ),
+    (
+        5,
+        "invoices",
+        include_str!("../migrations/0005_invoices.sql"),
+    ),
 ];
 
 /// How long a connection waits for a lock held by another process before giving up.

@@ -12,6 +12,7 @@ mod codec;
 mod db;
 mod error;
 mod idempotency;
+mod invoices;
 mod links;
 mod orders;
 mod outbox;

@@ -101,6 +101,20 @@ impl OutboxDelivery for SqliteTx {
         rows.iter().map(message).collect()
     }
 
+    async fn lease(&mut self, ids: &[MessageId], until: OffsetDateTime) -> Result<(), StoreError> {
+        for id in ids {
+            sqlx::query(
+                "UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND status = 'pending'",
+            )
+            .bind(micros(until))
+            .bind(id.to_string())
+            .execute(self.conn())
+            .await
+            .map_err(translate)?;
+        }
+        Ok(())
+    }
+
     async fn get_message(&mut self, id: MessageId) -> Result<Option<OutboxMessage>, StoreError> {
         let sql = format!("SELECT {MESSAGE_COLUMNS} FROM outbox WHERE id = ?");
         let row = sqlx::query(&sql)

@@ -1,6 +1,7 @@
 //! Companies, people and addresses ([`PartyStore`]); their links are in `links.rs`.
 
 use async_trait::async_trait;
+use domain::billing::{Siren, VatNumber};
 use domain::ids::{AdresseId, LinkId, SocieteId, TiersId};
 use domain::order::SiteCode;
 use domain::party::{
@@ -17,7 +18,8 @@ use crate::error::{translate, violated_columns};
 use crate::links;
 use crate::tx::SqliteTx;
 
-const SOCIETE_COLUMNS: &str = "id, name, parent_id, site_code, email, created_at, updated_at";
+const SOCIETE_COLUMNS: &str =
+    "id, name, parent_id, site_code, email, siren, vat_number, created_at, updated_at";
 const TIERS_COLUMNS: &str = "id, last_name, first_name, mobile, email, created_at, updated_at";
 const TIERS_ORDER: &str = "last_name, first_name NULLS FIRST, id";
 const ADRESSE_COLUMNS: &str = "id, lines, postal_code, town, country, access_notes, landline, \
@@ -31,6 +33,8 @@ fn societe(row: &SqliteRow) -> Result<Societe, StoreError> {
         parent: c.opt_parse("parent_id", SocieteId::parse)?,
         site_code: c.opt_parse("site_code", SiteCode::new)?,
         email: c.opt_parse("email", Email::new)?,
+        siren: c.opt_parse("siren", Siren::new)?,
+        vat_number: c.opt_parse("vat_number", VatNumber::new)?,
         created_at: c.instant("created_at")?,
         updated_at: c.instant("updated_at")?,
     })
@@ -110,14 +114,16 @@ fn not_found(entity: &'static str, key: impl ToString) -> StoreError {
 impl PartyStore for SqliteTx {
     async fn insert_societe(&mut self, societe: &Societe) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO societes (id, name, parent_id, site_code, email, created_at, updated_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO societes (id, name, parent_id, site_code, email, siren, vat_number, \
+             created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(societe.id.to_string())
         .bind(societe.name.as_str())
         .bind(societe.parent.map(|p| p.to_string()))
         .bind(societe.site_code.as_ref().map(SiteCode::as_str))
         .bind(societe.email.as_ref().map(Email::as_str))
+        .bind(societe.siren.as_ref().map(Siren::as_str))
+        .bind(societe.vat_number.as_ref().map(VatNumber::as_str))
         .bind(micros(societe.created_at))
         .bind(micros(societe.updated_at))
         .execute(self.conn())
@@ -128,13 +134,15 @@ impl PartyStore for SqliteTx {
 
     async fn update_societe(&mut self, societe: &Societe) -> Result<(), StoreError> {
         let done = sqlx::query(
-            "UPDATE societes SET name = ?, parent_id = ?, site_code = ?, email = ?, \
-             updated_at = ? WHERE id = ?",
+            "UPDATE societes SET name = ?, parent_id = ?, site_code = ?, email = ?, siren = ?, \
+             vat_number = ?, updated_at = ? WHERE id = ?",
         )
         .bind(societe.name.as_str())
         .bind(societe.parent.map(|p| p.to_string()))
         .bind(societe.site_code.as_ref().map(SiteCode::as_str))
         .bind(societe.email.as_ref().map(Email::as_str))
+        .bind(societe.siren.as_ref().map(Siren::as_str))
+        .bind(societe.vat_number.as_ref().map(VatNumber::as_str))
         .bind(micros(societe.updated_at))
         .bind(societe.id.to_string())
         .execute(self.conn())

@@ -1,6 +1,7 @@
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+use crate::billing::{Siren, VatNumber};
 use crate::ids::SocieteId;
 use crate::order::SiteCode;
 use crate::party::Email;
@@ -28,6 +29,13 @@ pub struct Societe {
     pub site_code: Option<SiteCode>,
     /// Where a site receives the orders it validates, for processing.
     pub email: Option<Email>,
+    /// Its SIREN, for a French business: printed on its invoices, and what makes an
+    /// invoice's buyer a business rather than a private person.
+    #[serde(default)]
+    pub siren: Option<Siren>,
+    /// Its intra-community VAT number, printed on its invoices.
+    #[serde(default)]
+    pub vat_number: Option<VatNumber>,
     /// When it was created.
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,

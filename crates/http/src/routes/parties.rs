@@ -9,6 +9,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{delete, get, post};
 use axum::Router;
+use domain::billing::{Siren, VatNumber};
 use domain::ids::{AdresseId, ArticleId, CommandeId, LinkId, SocieteId, TiersId};
 use domain::order::SiteCode;
 use domain::party::{
@@ -178,6 +179,12 @@ pub struct CompanyInput {
     pub site_code: Option<String>,
     /// Its email (a site receives its validated orders there).
     pub email: Option<String>,
+    /// Its SIREN, for a French business: 9 digits (printed on its invoices).
+    #[schema(example = "732829320")]
+    pub siren: Option<String>,
+    /// Its intra-community VAT number.
+    #[schema(example = "FR44732829320")]
+    pub vat_number: Option<String>,
 }
 
 impl CompanyInput {
@@ -187,6 +194,8 @@ impl CompanyInput {
             parent: optional(self.parent.as_deref(), "parent", SocieteId::parse)?,
             site_code: optional(self.site_code.as_deref(), "site_code", SiteCode::new)?,
             email: optional(self.email.as_deref(), "email", Email::new)?,
+            siren: optional(self.siren.as_deref(), "siren", Siren::new)?,
+            vat_number: optional(self.vat_number.as_deref(), "vat_number", VatNumber::new)?,
         })
     }
 }
@@ -204,6 +213,10 @@ pub struct CompanyDto {
     pub site_code: Option<String>,
     /// Its email.
     pub email: Option<String>,
+    /// Its SIREN.
+    pub siren: Option<String>,
+    /// Its intra-community VAT number.
+    pub vat_number: Option<String>,
     /// When it was created.
     #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
@@ -222,6 +235,8 @@ impl From<&Societe> for CompanyDto {
             parent: s.parent.map(|p| p.to_string()),
             site_code: s.site_code.as_ref().map(ToString::to_string),
             email: s.email.as_ref().map(ToString::to_string),
+            siren: s.siren.as_ref().map(ToString::to_string),
+            vat_number: s.vat_number.as_ref().map(ToString::to_string),
             created_at: s.created_at,
             updated_at: s.updated_at,
         }

@@ -6,6 +6,7 @@
 mod accounts;
 mod catalogue;
 mod delivery;
+mod invoices;
 mod links;
 mod orders;
 mod parties;
@@ -20,8 +21,9 @@ pub use accounts::{accounts_are_stored_once_per_login, session_tokens_are_found_
 pub use catalogue::{articles_and_references, vat_codes_keep_one_default};
 pub use delivery::{
     claimed_messages_are_never_claimed_twice, delivery_attempts_are_recorded,
-    due_messages_are_claimed_oldest_first,
+    due_messages_are_claimed_oldest_first, leased_messages_wait_for_the_lease,
 };
+pub use invoices::{invoice_numbers_and_orders_are_unique, invoices_are_kept_as_issued};
 pub use links::links_are_stored_once_per_role;
 pub use orders::{
     locked_orders_lose_no_update, order_numbers_are_unique, order_updates_append_history,

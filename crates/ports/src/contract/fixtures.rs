@@ -211,6 +211,8 @@ pub fn societe(id: SocieteId, name: &str) -> Societe {
         parent: None,
         site_code: None,
         email: None,
+        siren: None,
+        vat_number: None,
         created_at: BASE,
         updated_at: BASE,
     }

@@ -479,3 +479,47 @@ pub async fn delivery_attempts_are_recorded(db: Arc<dyn Database>) {
         );
     }
 }
+
+/// `lease` keeps pending messages from being claimed until the lease ends, without
+/// counting an attempt; it leaves sent and failed messages alone.
+pub async fn leased_messages_wait_for_the_lease(db: Arc<dyn Database>) {
+    let mut ids = Ids::new();
+    let now = at(100);
+    let leased = outbox_message(ids.message(), "order_confirmation", at(1));
+    let free = outbox_message(ids.message(), "order_confirmation", at(2));
+    let sent = outbox_message(ids.message(), "order_confirmation", at(3));
+    enqueue(&db, &[&leased, &free, &sent]).await;
+    let mut tx = write(&db).await;
+    tx.record_attempt(sent.id, &DeliveryOutcome::Sent)
+        .await
+        .expect("record_attempt");
+    tx.lease(&[leased.id, sent.id], at(160))
+        .await
+        .expect("lease of pending messages must succeed");
+    commit(tx).await;
+
+    assert_eq!(
+        ids_of(&claimed(&db, now, 10).await),
+        vec![free.id],
+        "claim_due must leave out a leased message until its lease ends"
+    );
+    assert_eq!(
+        ids_of(&claimed(&db, at(160), 10).await),
+        vec![leased.id, free.id],
+        "a leased message must be due again when its lease ends"
+    );
+    assert_eq!(
+        get_message(&db, leased.id).await,
+        Some(OutboxMessage {
+            next_attempt_at: at(160),
+            ..leased.clone()
+        }),
+        "lease must move the next attempt time only: no attempt counted, still pending"
+    );
+    let after = get_message(&db, sent.id).await.expect("the sent message");
+    assert_eq!(
+        (after.status, after.next_attempt_at),
+        (MessageStatus::Sent, sent.next_attempt_at),
+        "lease must leave a message that is not pending as it was"
+    );
+}

@@ -23,6 +23,8 @@ pub async fn parties_round_trip(db: Arc<dyn Database>) {
     // Companies: every optional field set, some set, none set.
     let group = Societe {
         email: Some(email("Contact@Groupe-Durand.fr")),
+        siren: None,
+        vat_number: None,
         created_at: at_micros(-86_400_000_001),
         updated_at: at_micros(17),
         ..societe(ids.societe(), "Groupe Durand & Fils — Société « Générale »")
@@ -125,6 +127,8 @@ pub async fn parties_round_trip(db: Arc<dyn Database>) {
         parent: Some(bare_company.id),
         site_code: Some(site_code("grp")),
         email: None,
+        siren: None,
+        vat_number: None,
         created_at: at(999),
         updated_at: at_micros(123_456_789),
         ..group.clone()
@@ -133,6 +137,8 @@ pub async fn parties_round_trip(db: Arc<dyn Database>) {
         parent: None,
         site_code: None,
         email: None,
+        siren: None,
+        vat_number: None,
         created_at: at(-999),
         updated_at: at_micros(2_000_001),
         ..paris.clone()

@@ -11,7 +11,11 @@ use crate::contract::fixtures::{amount, at, at_micros, commande, order_number, p
 use crate::{Database, StoreError};
 
 /// Two orders of the world, stored, for payments to refer to.
-async fn two_orders(db: &Arc<dyn Database>, ids: &mut Ids, world: &World) -> [Commande; 2] {
+pub(super) async fn two_orders(
+    db: &Arc<dyn Database>,
+    ids: &mut Ids,
+    world: &World,
+) -> [Commande; 2] {
     let make = |ids: &mut Ids, n: u64| {
         commande(
             ids.commande(),
