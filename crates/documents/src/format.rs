@@ -76,6 +76,28 @@ pub fn company_id(id: &str) -> String {
     }
 }
 
+/// A phone number as French people write it: `+33 4 78 00 00 00`, `04 78 00 00 00`;
+/// other numbers as given.
+pub fn phone(value: &str) -> String {
+    let compact: String = value.chars().filter(|c| !c.is_whitespace()).collect();
+    let pairs = |digits: &str| {
+        digits
+            .as_bytes()
+            .chunks(2)
+            .map(|pair| String::from_utf8_lossy(pair).into_owned())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    match (compact.strip_prefix("+33"), compact.len()) {
+        (Some(rest), 12) if all_digits(rest) => {
+            format!("+33 {} {}", &rest[..1], pairs(&rest[1..]))
+        }
+        (None, 10) if all_digits(&compact) && compact.starts_with('0') => pairs(&compact),
+        _ => value.to_owned(),
+    }
+}
+
 /// An IBAN in groups of four characters.
 pub fn iban(value: &str) -> String {
     let compact: Vec<char> = value.chars().filter(|c| !c.is_whitespace()).collect();
@@ -117,6 +139,9 @@ mod tests {
         assert_eq!(date(date!(2026 - 03 - 02)), "02/03/2026");
         assert_eq!(company_id("732829320"), "732 829 320");
         assert_eq!(company_id("73282932000074"), "732 829 320 00074");
+        assert_eq!(phone("+33478000000"), "+33 4 78 00 00 00");
+        assert_eq!(phone("0478000000"), "04 78 00 00 00");
+        assert_eq!(phone("+44 20 7946 0000"), "+44 20 7946 0000");
         assert_eq!(
             iban("FR7630006000011234567890189"),
             "FR76 3000 6000 0112 3456 7890 189"

@@ -18,7 +18,7 @@ fn seller_block(l: &mut Layout<'_>, seller: &Seller, with_ids: bool) -> f32 {
     y -= 2.0;
     let mut lines: Vec<String> = address_lines(&seller.address);
     if let Some(phone) = &seller.phone {
-        lines.push(format!("Tél. : {phone}"));
+        lines.push(format!("Tél. : {}", format::phone(phone)));
     }
     lines.push(seller.email.clone());
     if with_ids {
@@ -30,6 +30,13 @@ fn seller_block(l: &mut Layout<'_>, seller: &Seller, with_ids: bool) -> f32 {
         lines.push(format!(
             "N° TVA intracommunautaire : {}",
             seller.vat_number.as_str()
+        ));
+        lines.push(format!(
+            "{} au capital de {} — RCS {} {}",
+            seller.legal_form,
+            format::euros(seller.share_capital),
+            seller.rcs_town,
+            format::company_id(seller.siren.as_str())
         ));
     }
     for line in lines {
@@ -369,8 +376,8 @@ pub fn invoice_pages(fonts: &Fonts, invoice: &Invoice) -> Vec<Page> {
         l.text_right(RIGHT - 8.0, y, Style::Regular, 9.0, BLACK, value);
         y -= 14.0;
     }
-    l.hline(totals_left, RIGHT, y + 9.0, 0.6, RULE);
-    y -= 4.0;
+    l.hline(totals_left, RIGHT, y + 6.0, 0.6, RULE);
+    y -= 6.0;
     l.text(totals_left + 8.0, y, Style::Bold, 10.0, BLACK, "Total TTC");
     l.text_right(
         RIGHT - 8.0,
@@ -496,8 +503,7 @@ pub fn delivery_note_pages(fonts: &Fonts, note: &DeliveryNote) -> Vec<Page> {
         seller.name.clone(),
     );
     let left_bottom = seller_block(&mut l, seller, false);
-    let pairs = vec![
-        ("Commande".to_owned(), note.order_number.to_string()),
+    let pairs = [
         ("Date de commande".to_owned(), format::date(note.order_date)),
         (
             "Livraison prévue le".to_owned(),
@@ -507,7 +513,7 @@ pub fn delivery_note_pages(fonts: &Fonts, note: &DeliveryNote) -> Vec<Page> {
     let right_bottom = title_block(
         &mut l,
         "Bon de livraison",
-        &format!("Commande {}", note.order_number),
+        &format!("Commande N° {}", note.order_number),
         &pairs,
     );
     let y = left_bottom.min(right_bottom) - 14.0;
@@ -630,7 +636,7 @@ pub fn delivery_note_pages(fonts: &Fonts, note: &DeliveryNote) -> Vec<Page> {
         seller
             .phone
             .as_ref()
-            .map(|p| format!(" — {p}"))
+            .map(|p| format!(" — {}", format::phone(p)))
             .unwrap_or_default()
     )];
     l.finish(&footer)

