@@ -152,3 +152,12 @@ fn describe_shortages(shortages: &[Shortage]) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+impl From<domain::billing::BillingError> for AppError {
+    fn from(err: domain::billing::BillingError) -> Self {
+        AppError::Conflict {
+            code: "not_invoiceable",
+            message: err.to_string(),
+        }
+    }
+}

@@ -40,10 +40,12 @@ mod fingerprint;
 pub mod system;
 
 pub mod accounts;
+pub mod billing;
 pub mod carts;
 pub mod catalogue;
 pub mod catalogue_import;
 mod change_log;
+pub mod delivery;
 pub mod orders;
 pub mod outbox;
 pub mod parties;
@@ -74,6 +76,8 @@ pub struct Settings {
     pub customer_session: time::Duration,
     /// How long a staff member's session lasts.
     pub staff_session: time::Duration,
+    /// The selling company, as its invoices name it.
+    pub seller: domain::billing::Seller,
 }
 
 impl Default for Settings {
@@ -85,6 +89,7 @@ impl Default for Settings {
             attempts: 5,
             customer_session: time::Duration::days(30),
             staff_session: time::Duration::hours(12),
+            seller: billing::demo_seller(),
         }
     }
 }

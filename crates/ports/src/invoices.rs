@@ -26,7 +26,8 @@ pub trait InvoiceStore: Send {
         number: &InvoiceNumber,
     ) -> Result<Option<Invoice>, StoreError>;
 
-    /// The documents of an order (its invoice, then its credit note), in order of issue.
+    /// The documents of an order, in order of issue: its invoice, then its credit note
+    /// (also when both carry the same time).
     async fn invoices_of_order(&mut self, order: CommandeId) -> Result<Vec<Invoice>, StoreError>;
 
     /// Documents, latest issued first (by issue time, then number), of one kind or both.

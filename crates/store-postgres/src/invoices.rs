@@ -72,7 +72,8 @@ impl InvoiceStore for PostgresTransaction {
 
     async fn invoices_of_order(&mut self, order: CommandeId) -> Result<Vec<Invoice>, StoreError> {
         let r = sqlx::query(
-            "SELECT document FROM invoices WHERE order_id = $1 ORDER BY issued_at, number",
+            "SELECT document FROM invoices WHERE order_id = $1 \
+             ORDER BY issued_at, kind = 'credit_note', number",
         )
         .bind(uuid(order.as_u128()))
         .fetch_all(self.conn())

@@ -66,7 +66,8 @@ impl InvoiceStore for SqliteTx {
 
     async fn invoices_of_order(&mut self, order: CommandeId) -> Result<Vec<Invoice>, StoreError> {
         let rows = sqlx::query(
-            "SELECT document FROM invoices WHERE order_id = ? ORDER BY issued_at, number",
+            "SELECT document FROM invoices WHERE order_id = ? \
+             ORDER BY issued_at, kind = 'credit_note', number",
         )
         .bind(order.to_string())
         .fetch_all(self.conn())

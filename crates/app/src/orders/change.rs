@@ -3,6 +3,7 @@
 //! Each change locks the order, applies the domain's rule, and stores the order with its
 //! history, its stock movements, its messages and the record of who changed what.
 
+use domain::billing::invoiced_at_validation;
 use domain::ids::{AdresseId, TiersId};
 use domain::money::{Amount, Quantity};
 use domain::order::{
@@ -15,6 +16,7 @@ use time::Date;
 use super::place::{check_parties, priced_lines, take_stock};
 use super::{access, messages, stock, LineRequest, ShortagePolicy};
 use crate::audit::Diff;
+use crate::billing;
 use crate::parties::{existing_societe, existing_tiers};
 use crate::{App, AppError, Caller};
 
@@ -112,6 +114,9 @@ impl App {
             let customer = existing_tiers(&mut *tx, order.parties().customer).await?;
             let site = existing_societe(&mut *tx, order.site()).await?;
             messages::order_validated(&mut *tx, &*self.ids, &order, &customer, &site, now).await?;
+            if invoiced_at_validation(order.source()) {
+                billing::invoice_due(&mut *tx, &*self.ids, &order, None, now).await?;
+            }
             Ok(ValidatedOrder { order, reduced })
         })
     }
@@ -190,6 +195,7 @@ impl App {
                 let site = existing_societe(&mut *tx, order.site()).await?;
                 messages::order_cancelled(&mut *tx, &*self.ids, &order, &customer, &site, now)
                     .await?;
+                billing::credit_note_due(&mut *tx, &*self.ids, &order, now).await?;
             }
             Ok(order)
         })

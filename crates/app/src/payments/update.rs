@@ -77,6 +77,8 @@ impl App {
                 &mut *tx, &*self.ids, &order, &customer, &payments, &summary, now,
             )
             .await?;
+            crate::billing::invoice_due(&mut *tx, &*self.ids, &order, Some(now.date()), now)
+                .await?;
         }
         Ok(PaymentUpdate {
             payment,

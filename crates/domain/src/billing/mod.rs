@@ -228,8 +228,8 @@ impl Invoice {
             .collect();
         let same_person = parties.recipient == parties.buyer.name
             || parties.buyer.contact.as_deref() == Some(parties.recipient.as_str());
-        let delivery =
-            (parties.delivery_address != parties.buyer.address || !same_person).then(|| Delivery {
+        let delivery = (parties.delivery_address != parties.buyer.address || !same_person)
+            .then_some(Delivery {
                 recipient: parties.recipient,
                 address: parties.delivery_address,
             });
