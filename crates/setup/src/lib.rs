@@ -2,7 +2,13 @@
 //! into a typed [`Config`] with working defaults, and the database it names, opened and
 //! migrated ([`open_database`]).
 
+mod outgoing;
+
+use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
+
+pub use outgoing::DEFAULT_MAIL_DIR;
 
 use app::payments::{CallbackSecret, TestCardProvider};
 use app::system::{SystemClock, UuidIds};
@@ -31,6 +37,18 @@ pub struct Config {
     /// (at least 16 characters); a random secret of the process when absent, so that
     /// nobody outside can forge them.
     pub test_payment_secret: Option<CallbackSecret>,
+    /// `OMS_SELLER_*`: the selling company its invoices name (see docs/operations.md); a
+    /// demo company, clearly named so, when `OMS_SELLER_NAME` is not set.
+    pub seller: domain::billing::Seller,
+    /// Whether the seller was configured (rather than the demo one).
+    pub seller_configured: bool,
+    /// `OMS_SMTP_*`: the SMTP server; `None` writes emails as `.eml` files to `mail_dir`.
+    pub smtp: Option<mail::SmtpSettings>,
+    /// `OMS_MAIL_DIR`: where emails are written without SMTP (default `data/mail`).
+    pub mail_dir: PathBuf,
+    /// `OMS_OUTBOX_WORKER` / `OMS_OUTBOX_INTERVAL_MS`: how often the API server's outbox
+    /// worker runs (default every second); `None` when it is off.
+    pub outbox_interval: Option<Duration>,
 }
 
 /// A configuration value that cannot be used.
@@ -115,12 +133,18 @@ impl Config {
                 })
             })
             .transpose()?;
+        let (seller, seller_configured) = outgoing::seller(&lookup)?;
         Ok(Config {
             database_url,
             max_connections,
             lead_days,
             online_site,
             test_payment_secret,
+            seller,
+            seller_configured,
+            smtp: outgoing::smtp(&lookup)?,
+            mail_dir: outgoing::mail_dir(&lookup),
+            outbox_interval: outgoing::worker(&lookup)?,
         })
     }
 
@@ -129,6 +153,7 @@ impl Config {
         Settings {
             lead_days: self.lead_days,
             online_site: self.online_site.clone(),
+            seller: self.seller.clone(),
             ..Settings::default()
         }
     }
@@ -150,6 +175,20 @@ pub fn redact(url: &str) -> String {
         }
         _ => url.to_owned(),
     }
+}
+
+/// The mailer: SMTP when configured, else `.eml` files in the mail folder.
+///
+/// # Errors
+/// [`ConfigError::Invalid`] when the SMTP settings cannot be used.
+pub fn mailer(config: &Config) -> Result<Arc<dyn ports::Mailer>, ConfigError> {
+    mail::mailer_from(config.smtp.clone(), config.mail_dir.clone()).map_err(|e| {
+        ConfigError::Invalid {
+            variable: "OMS_SMTP_HOST",
+            value: e.to_string(),
+            expected: "an SMTP server that can be reached (see docs/operations.md)",
+        }
+    })
 }
 
 /// Opens the database the URL names (SQLite or PostgreSQL) and applies its migrations.
@@ -266,5 +305,70 @@ mod tests {
             "postgres://oms:***@db:5432/oms"
         );
         assert_eq!(redact("postgres://oms@db/oms"), "postgres://oms@db/oms");
+    }
+
+    #[test]
+    fn without_seller_nor_smtp_the_demo_seller_writes_to_the_mail_folder() {
+        let c = config(&[]).unwrap();
+        assert!(!c.seller_configured);
+        assert_eq!(c.seller, app::billing::demo_seller());
+        assert_eq!(c.smtp, None);
+        assert_eq!(c.mail_dir, PathBuf::from(DEFAULT_MAIL_DIR));
+        assert_eq!(c.outbox_interval, Some(Duration::from_secs(1)));
+    }
+
+    #[test]
+    fn a_configured_seller_needs_every_legal_mention() {
+        let full = [
+            ("OMS_SELLER_NAME", "Boulons & Fils"),
+            ("OMS_SELLER_LEGAL_FORM", "SAS"),
+            ("OMS_SELLER_CAPITAL", "50000"),
+            ("OMS_SELLER_SIREN", "732 829 320"),
+            ("OMS_SELLER_SIRET", "73282932000074"),
+            ("OMS_SELLER_RCS_TOWN", "Lyon"),
+            ("OMS_SELLER_ADDRESS", "12 rue de la Forge|Bât. A"),
+            ("OMS_SELLER_POSTAL_CODE", "69003"),
+            ("OMS_SELLER_TOWN", "Lyon"),
+            ("OMS_SELLER_EMAIL", "factures@boulons.example"),
+        ];
+        let c = config(&full).unwrap();
+        assert!(c.seller_configured);
+        assert_eq!(c.seller.vat_number.as_str(), "FR44732829320");
+        assert_eq!(c.seller.address.lines, vec!["12 rue de la Forge", "Bât. A"]);
+        assert_eq!(c.seller.payment_terms_days, 30);
+        let without_siret: Vec<_> = full
+            .iter()
+            .copied()
+            .filter(|(k, _)| *k != "OMS_SELLER_SIRET")
+            .collect();
+        let err = config(&without_siret).unwrap_err().to_string();
+        assert!(err.contains("OMS_SELLER_SIRET"), "{err}");
+        let mut other_siren = full.to_vec();
+        other_siren[4] = ("OMS_SELLER_SIRET", "12345678200010");
+        let err = config(&other_siren).unwrap_err().to_string();
+        assert!(err.contains("starting with the SIREN"), "{err}");
+    }
+
+    #[test]
+    fn smtp_settings_take_their_port_from_the_tls_mode() {
+        let c = config(&[
+            ("OMS_SMTP_HOST", "smtp.example.fr"),
+            ("OMS_SMTP_TLS", "tls"),
+        ])
+        .unwrap();
+        let smtp = c.smtp.unwrap();
+        assert_eq!((smtp.port, smtp.tls), (465, mail::TlsMode::Tls));
+        let c = config(&[("OMS_SMTP_HOST", "localhost"), ("OMS_SMTP_TLS", "none")]).unwrap();
+        assert_eq!(c.smtp.unwrap().port, 25);
+        let err = config(&[("OMS_SMTP_HOST", "x"), ("OMS_SMTP_TLS", "ssl")]).unwrap_err();
+        assert!(err.to_string().contains("OMS_SMTP_TLS"));
+        let err = config(&[("OMS_OUTBOX_WORKER", "maybe")]).unwrap_err();
+        assert!(err.to_string().contains("OMS_OUTBOX_WORKER"));
+        assert_eq!(
+            config(&[("OMS_OUTBOX_WORKER", "off")])
+                .unwrap()
+                .outbox_interval,
+            None
+        );
     }
 }
