@@ -1,5 +1,7 @@
 //! `oms-api`: reads the configuration, opens (and migrates) the database, and serves the
-//! HTTP API until SIGINT or SIGTERM, finishing the requests in flight.
+//! HTTP API until SIGINT or SIGTERM, finishing the requests in flight. Beside it runs the
+//! outbox worker (unless `OMS_OUTBOX_WORKER=off`): it issues invoices and credit notes and
+//! sends the emails, and finishes its pass before the process ends.
 
 use std::process::ExitCode;
 
@@ -41,16 +43,65 @@ async fn run() -> Result<(), String> {
         database = %setup::redact(&config.database_url),
         "serving the API under /api/v1"
     );
-    http_api::serve(
+    if !config.seller_configured {
+        tracing::warn!(
+            "no selling company configured (OMS_SELLER_NAME...): invoices name the demo seller"
+        );
+    }
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let worker = match config.outbox_interval {
+        Some(interval) => {
+            let mailer = setup::mailer(&config).map_err(|e| e.to_string())?;
+            match &config.smtp {
+                Some(smtp) => {
+                    tracing::info!(host = %smtp.host, port = smtp.port, "emails go out by SMTP")
+                }
+                None => {
+                    tracing::info!(folder = %config.mail_dir.display(), "no SMTP server: emails are written as .eml files")
+                }
+            }
+            let app = app.clone();
+            let stopped = stopped.clone();
+            Some(tokio::spawn(async move {
+                app.run_outbox_worker(
+                    mailer,
+                    app::delivery::DeliveryPolicy::default(),
+                    interval,
+                    until_stopped(stopped),
+                )
+                .await;
+            }))
+        }
+        None => {
+            tracing::info!("the outbox worker is off (OMS_OUTBOX_WORKER=off)");
+            None
+        }
+    };
+    let served = http_api::serve(
         listener,
         http_api::AppState { app },
         http_api::ServerSettings::default(),
-        shutdown_signal(),
+        async move {
+            shutdown_signal().await;
+            let _ = stop.send(true);
+        },
     )
-    .await
-    .map_err(|e| format!("the server stopped: {e}"))?;
+    .await;
+    if let Some(worker) = worker {
+        let _ = worker.await;
+    }
+    served.map_err(|e| format!("the server stopped: {e}"))?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Completes once the stop is given.
+async fn until_stopped(mut stopped: tokio::sync::watch::Receiver<bool>) {
+    while !*stopped.borrow() {
+        if stopped.changed().await.is_err() {
+            return;
+        }
+    }
 }
 
 /// Completes on SIGINT (Ctrl-C) or SIGTERM.
