@@ -62,14 +62,10 @@ async fn run() -> Result<(), String> {
             }
             let app = app.clone();
             let stopped = stopped.clone();
+            let policy = config.outbox_policy.clone();
             Some(tokio::spawn(async move {
-                app.run_outbox_worker(
-                    mailer,
-                    app::delivery::DeliveryPolicy::default(),
-                    interval,
-                    until_stopped(stopped),
-                )
-                .await;
+                app.run_outbox_worker(mailer, policy, interval, until_stopped(stopped))
+                    .await;
             }))
         }
         None => {

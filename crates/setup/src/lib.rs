@@ -49,6 +49,9 @@ pub struct Config {
     /// `OMS_OUTBOX_WORKER` / `OMS_OUTBOX_INTERVAL_MS`: how often the API server's outbox
     /// worker runs (default every second); `None` when it is off.
     pub outbox_interval: Option<Duration>,
+    /// `OMS_OUTBOX_FIRST_RETRY_MS` / `OMS_OUTBOX_MAX_ATTEMPTS`: how failed deliveries are
+    /// retried.
+    pub outbox_policy: app::delivery::DeliveryPolicy,
 }
 
 /// A configuration value that cannot be used.
@@ -145,6 +148,7 @@ impl Config {
             smtp: outgoing::smtp(&lookup)?,
             mail_dir: outgoing::mail_dir(&lookup),
             outbox_interval: outgoing::worker(&lookup)?,
+            outbox_policy: outgoing::policy(&lookup)?,
         })
     }
 

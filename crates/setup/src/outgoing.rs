@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use app::billing::demo_seller;
+use app::delivery::DeliveryPolicy;
 use domain::billing::{PostalAddress, Seller, Siren, Siret, VatNumber};
 use domain::money::parse_decimal;
 use mail::{SmtpSettings, TlsMode};
@@ -203,4 +204,37 @@ pub(crate) fn worker(
             .ok_or_else(|| invalid("OMS_OUTBOX_INTERVAL_MS", &text, "10 to 600000 milliseconds"))?,
     };
     Ok(enabled.then_some(Duration::from_millis(interval)))
+}
+
+/// The worker's retry policy: `OMS_OUTBOX_FIRST_RETRY_MS` (the wait after a first failure,
+/// doubled at each further one; default 30000) and `OMS_OUTBOX_MAX_ATTEMPTS` (attempts
+/// before a message is marked failed; default 10).
+pub(crate) fn policy(
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> Result<DeliveryPolicy, ConfigError> {
+    let mut policy = DeliveryPolicy::default();
+    if let Some(text) = lookup("OMS_OUTBOX_FIRST_RETRY_MS") {
+        let ms = text
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|ms| (10..=3_600_000).contains(ms))
+            .ok_or_else(|| {
+                invalid(
+                    "OMS_OUTBOX_FIRST_RETRY_MS",
+                    &text,
+                    "10 to 3600000 milliseconds",
+                )
+            })?;
+        policy.first_retry = time::Duration::milliseconds(ms);
+    }
+    if let Some(text) = lookup("OMS_OUTBOX_MAX_ATTEMPTS") {
+        policy.max_attempts = text
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=100).contains(n))
+            .ok_or_else(|| invalid("OMS_OUTBOX_MAX_ATTEMPTS", &text, "1 to 100"))?;
+    }
+    Ok(policy)
 }

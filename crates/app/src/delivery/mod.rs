@@ -31,7 +31,7 @@ use crate::{App, AppError};
 use emails::{compose, Extras};
 
 /// How the worker paces itself.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeliveryPolicy {
     /// Messages claimed per pass.
     pub batch: u32,
