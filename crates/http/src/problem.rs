@@ -92,6 +92,21 @@ impl Problem {
         }
     }
 
+    /// A malformed value in the address (a path or query parameter): 400, `field` naming
+    /// it.
+    pub fn bad_parameter(field: impl Into<String>, detail: impl Into<String>) -> Self {
+        let field = field.into();
+        let detail = detail.into();
+        Problem {
+            field: Some(field.clone()),
+            ..Problem::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_parameter",
+                format!("{field}: {detail}"),
+            )
+        }
+    }
+
     /// The request is not authenticated.
     pub fn unauthorized(detail: impl Into<String>) -> Self {
         Problem::new(StatusCode::UNAUTHORIZED, "unauthorized", detail)

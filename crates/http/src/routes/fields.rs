@@ -1,6 +1,7 @@
 //! Reading request fields into the domain's values, each error naming its field.
 
 use app::catalogue::ArticleKey;
+use domain::billing::InvoiceNumber;
 use domain::catalogue::ArticleReference;
 use domain::ids::ArticleId;
 use domain::money::{parse_decimal, Amount, Quantity};
@@ -47,4 +48,10 @@ pub(crate) fn id<T>(
     parse: impl Fn(&str) -> Result<T, ValueError>,
 ) -> Result<T, Problem> {
     field(parse(text), name)
+}
+
+/// An invoice or credit note number from the path: a malformed one is a bad request (400)
+/// on `number`.
+pub(crate) fn invoice_number(text: &str) -> Result<InvoiceNumber, Problem> {
+    InvoiceNumber::new(text).map_err(|e| Problem::bad_parameter("number", e.to_string()))
 }

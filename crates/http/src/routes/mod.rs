@@ -5,8 +5,10 @@ mod carts;
 mod catalogue;
 mod fields;
 mod health;
+mod invoices;
 pub(crate) mod openapi;
 mod orders;
+mod outbox;
 mod parties;
 mod payments;
 
@@ -26,6 +28,8 @@ pub fn router(state: AppState) -> Router {
         .merge(parties::routes())
         .merge(catalogue::routes())
         .merge(payments::routes())
+        .merge(invoices::routes())
+        .merge(outbox::routes())
         .merge(openapi::routes())
         .fallback(|| async { Problem::not_found("nothing at this address; the API is under /api/v1, its description at /api/v1/openapi.json") })
         .method_not_allowed_fallback(|| async {

@@ -7,7 +7,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_scalar::{Scalar, Servable};
 
-use super::{auth, carts, catalogue, health, orders, parties, payments};
+use super::{auth, carts, catalogue, health, invoices, orders, outbox, parties, payments};
 use crate::AppState;
 
 /// The API's description.
@@ -15,7 +15,7 @@ use crate::AppState;
 #[openapi(
     info(
         title = "OMS API",
-        description = "The order management system: parties, catalogue, carts, orders, payments. Errors are \
+        description = "The order management system: parties, catalogue, carts, orders, payments, invoices. Errors are \
                        application/problem+json (RFC 9457) with a stable `code`. Authenticate with \
                        `Authorization: Bearer <token>` from `POST /api/v1/auth/login`.",
     ),
@@ -37,12 +37,17 @@ use crate::AppState;
         orders::cancel, orders::fulfil, orders::remove, orders::reschedule, orders::change_parties,
         orders::set_discount, orders::add_line, orders::change_line, orders::remove_line,
         payments::start, payments::record, payments::list, payments::settle, payments::callback,
+        invoices::list, invoices::show, invoices::pdf, invoices::xml, invoices::of_order,
+        invoices::delivery_note,
+        outbox::list, outbox::show, outbox::retry,
     ),
     modifiers(&BearerAuth),
     tags(
         (name = "operations", description = "Health and readiness"),
         (name = "orders", description = "Placing, finding and changing orders"),
         (name = "payments", description = "Paying orders, staff recording money received, processors' signed callbacks"),
+        (name = "invoices", description = "Invoices and credit notes (JSON, Factur-X PDF, CII XML), delivery notes"),
+        (name = "outbox", description = "Messages waiting to be sent, sent or given up on (staff)"),
     )
 )]
 pub struct ApiDoc;

@@ -4,6 +4,7 @@ use app::orders::{LineRequest, OrderRequest, ShortagePolicy};
 use domain::ids::{AdresseId, TiersId};
 use domain::order::{Commande, OrderSource, SiteCode};
 use domain::payment::OrderPaymentState;
+use domain::pricing::VatShare;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
@@ -185,6 +186,18 @@ pub struct VatShareDto {
     pub vat: Decimal,
 }
 
+impl From<&VatShare> for VatShareDto {
+    fn from(s: &VatShare) -> Self {
+        VatShareDto {
+            rate: s.rate.percent(),
+            base: s.base,
+            discount: s.discount,
+            taxable: s.taxable,
+            vat: s.vat,
+        }
+    }
+}
+
 /// One change of state.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StateChangeDto {
@@ -304,17 +317,7 @@ impl OrderDto {
             total_ht: p.total_ht,
             global_discount: p.global_discount,
             total_ht_net: p.total_ht_net,
-            vat_breakdown: p
-                .vat_breakdown
-                .iter()
-                .map(|s| VatShareDto {
-                    rate: s.rate.percent(),
-                    base: s.base,
-                    discount: s.discount,
-                    taxable: s.taxable,
-                    vat: s.vat,
-                })
-                .collect(),
+            vat_breakdown: p.vat_breakdown.iter().map(VatShareDto::from).collect(),
             total_vat: p.total_vat,
             total_ttc: p.total_ttc,
             history: o
