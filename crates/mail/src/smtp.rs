@@ -84,7 +84,8 @@ pub struct SmtpSettings {
     pub username: Option<String>,
     /// The password to log in with (used only with a user name).
     pub password: Option<String>,
-    /// How long connecting, and each exchange with the server, may take.
+    /// How long connecting may take; a whole send may take four times as long, plus one
+    /// second per 64 KiB of content.
     pub timeout: Duration,
 }
 
@@ -145,6 +146,7 @@ pub struct SmtpMailer {
     host: String,
     port: u16,
     tls: TlsMode,
+    timeout: Duration,
 }
 
 impl fmt::Debug for SmtpMailer {
@@ -153,6 +155,7 @@ impl fmt::Debug for SmtpMailer {
             .field("host", &self.host)
             .field("port", &self.port)
             .field("tls", &self.tls)
+            .field("timeout", &self.timeout)
             .finish_non_exhaustive()
     }
 }
@@ -192,6 +195,7 @@ impl SmtpMailer {
             host: host.to_owned(),
             port: settings.port,
             tls: settings.tls,
+            timeout: settings.timeout,
         })
     }
 }
@@ -200,9 +204,15 @@ impl SmtpMailer {
 impl Mailer for SmtpMailer {
     async fn send(&self, email: &Email) -> Result<(), MailError> {
         let message = mime_message(email)?;
-        match self.transport.send(message).await {
-            Ok(_) => Ok(()),
-            Err(error) => {
+        let limit = send_time_limit(self.timeout, email);
+        let sent = tokio::time::timeout(limit, self.transport.send(message)).await;
+        match sent {
+            Err(_elapsed) => Err(MailError::Temporary(format!(
+                "SMTP server {}:{}: no answer within {limit:?}",
+                self.host, self.port
+            ))),
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(error)) => {
                 let non_ascii_addresses =
                     !email.from.is_ascii() || email.to.iter().any(|address| !address.is_ascii());
                 Err(smtp_error(
@@ -214,6 +224,23 @@ impl Mailer for SmtpMailer {
             }
         }
     }
+}
+
+/// How long one whole send may take. lettre bounds only the TCP connection with the
+/// timeout, not the server's answers, so a server that accepts connections and then says
+/// nothing would hold a send forever: the whole conversation gets four timeouts (greeting,
+/// greeting and TLS, envelope, data), plus one second per 64 KiB of content for the upload.
+fn send_time_limit(timeout: Duration, email: &Email) -> Duration {
+    let content: usize = email.text.len()
+        + email
+            .attachments
+            .iter()
+            .map(|attachment| attachment.content.len() * 4 / 3)
+            .sum::<usize>();
+    let upload_seconds = u64::try_from(content / (64 * 1024)).unwrap_or(u64::MAX);
+    timeout
+        .saturating_mul(4)
+        .saturating_add(Duration::from_secs(upload_seconds))
 }
 
 /// Whether a failed send may work later.
@@ -304,6 +331,30 @@ mod tests {
         for code in [421, 450, 451, 452, 454, 530, 534, 535, 538] {
             assert_eq!(classify_reply_code(code), ReplyClass::Temporary, "{code}");
         }
+    }
+
+    #[test]
+    fn a_send_may_take_four_timeouts_plus_the_upload() {
+        let mut email = Email {
+            message_id: "a@b".into(),
+            from: "a@b.example".into(),
+            from_name: None,
+            to: vec!["c@d.example".into()],
+            subject: String::new(),
+            text: "x".into(),
+            attachments: vec![],
+        };
+        let timeout = Duration::from_secs(30);
+        assert_eq!(send_time_limit(timeout, &email), Duration::from_secs(120));
+        email.attachments.push(ports::Attachment {
+            filename: "big.pdf".into(),
+            content_type: "application/pdf".into(),
+            content: vec![0; 3 * 1024 * 1024],
+        });
+        assert_eq!(
+            send_time_limit(timeout, &email),
+            Duration::from_secs(120 + 64)
+        );
     }
 
     #[test]

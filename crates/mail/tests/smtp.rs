@@ -153,3 +153,21 @@ async fn nothing_listening_is_temporary() {
         .await;
     assert!(matches!(result, Err(MailError::Temporary(_))), "{result:?}");
 }
+
+#[tokio::test]
+async fn a_server_that_never_answers_times_out_as_temporary() {
+    // Connections complete (the kernel accepts them into the backlog) but no greeting ever
+    // comes.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    let mut settings = mail::SmtpSettings::new("127.0.0.1", port, mail::TlsMode::None);
+    settings.timeout = std::time::Duration::from_millis(500);
+    let mailer = SmtpMailer::new(&settings).unwrap();
+    let started = std::time::Instant::now();
+    let result = mailer
+        .send(&french_email("inv-14@oms.example", "client@example.com"))
+        .await;
+    assert!(matches!(result, Err(MailError::Temporary(_))), "{result:?}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    drop(silent);
+}
