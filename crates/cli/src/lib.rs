@@ -14,6 +14,7 @@ mod context;
 mod customers;
 mod demo;
 mod errors;
+mod invoices;
 mod links;
 mod order_actions;
 mod orders;
@@ -64,9 +65,9 @@ pub struct Streams<I, O, E> {
     version,
     about = "Administer the order management system from a terminal.",
     long_about = "Administer the order management system from a terminal: customers, \
-                  companies, addresses, VAT codes, sites, the catalogue and its stock, and \
-                  orders, on the database the API uses (DATABASE_URL; a SQLite file in \
-                  data/ by default).",
+                  companies, addresses, VAT codes, sites, the catalogue and its stock, \
+                  orders, invoices and the outbox, on the database the API uses \
+                  (DATABASE_URL; a SQLite file in data/ by default).",
     after_help = "Examples:\n  oms-admin demo-data\n  oms-admin orders search --state validated\n  oms-admin customers find '06 12 34 56 78'\n\nExit status: 0 done, 1 failure (database, I/O), 2 bad input, usage or refused action; see docs/cli.md."
 )]
 struct Cli {
@@ -136,16 +137,23 @@ enum Command {
     )]
     Articles(articles::ArticlesCommand),
     /// Orders: find, search, show, export; create a draft; validate, cancel, fulfil,
-    /// delete, reschedule.
+    /// delete, reschedule; the delivery note.
     #[command(
         subcommand,
-        after_help = "Examples:\n  oms-admin orders search --state draft\n  oms-admin orders show PAR-000001\n  oms-admin orders cancel PAR-000001 --yes"
+        after_help = "Examples:\n  oms-admin orders search --state draft\n  oms-admin orders show PAR-000001\n  oms-admin orders cancel PAR-000001 --yes\n  oms-admin orders delivery-note PAR-000001 --out BL.pdf"
     )]
     Orders(orders::OrdersCommand),
-    /// Messages waiting to be sent or given up on; retry one.
+    /// Invoices and credit notes: list, show, write the Factur-X PDF or the XML.
     #[command(
         subcommand,
-        after_help = "Examples:\n  oms-admin outbox list --failed\n  oms-admin outbox retry MESSAGE_ID"
+        after_help = "Examples:\n  oms-admin invoices list --kind invoice\n  oms-admin invoices show FA-2026-000001\n  oms-admin invoices pdf FA-2026-000001 --out FA-2026-000001.pdf"
+    )]
+    Invoices(invoices::InvoicesCommand),
+    /// Messages waiting to be sent, sent or given up on; retry one; run the worker that
+    /// issues invoices and sends emails.
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  oms-admin outbox list --status failed\n  oms-admin outbox retry MESSAGE_ID\n  oms-admin outbox deliver"
     )]
     Outbox(outbox::OutboxCommand),
 }
@@ -249,6 +257,7 @@ async fn dispatch(command: Command, ctx: &mut Ctx<'_>) -> Result<(), CliError> {
         Command::Sites(c) => sites::run(c, ctx).await,
         Command::Articles(c) => articles::run(c, ctx).await,
         Command::Orders(c) => orders::run(c, ctx).await,
+        Command::Invoices(c) => invoices::run(c, ctx).await,
         // Handled before a database is opened.
         Command::Price(_) => Ok(()),
     }

@@ -6,8 +6,10 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
+use domain::billing::Invoice;
 use domain::ids::{SocieteId, TiersId};
 use domain::order::{Commande, OrderNumber, OrderSource, OrderState, SiteCode};
+use domain::payment::{Payment, PaymentSummary};
 use ports::{EntityKind, OrderQuery, OrderSummary, Page, Paging};
 use serde::Serialize;
 use time::{Date, Duration, OffsetDateTime, Time};
@@ -15,6 +17,7 @@ use time::{Date, Duration, OffsetDateTime, Time};
 use crate::context::Ctx;
 use crate::customers::{self, changes_table, write_or_none};
 use crate::errors::CliError;
+use crate::invoices;
 use crate::order_actions;
 use crate::output::{self, Table};
 use crate::parse;
@@ -31,6 +34,7 @@ pub(crate) enum OrdersCommand {
     Fulfil(order_actions::FulfilArgs),
     Delete(order_actions::DeleteArgs),
     Reschedule(order_actions::RescheduleArgs),
+    DeliveryNote(invoices::DeliveryNoteArgs),
 }
 
 /// A page of results, as JSON: the items and how many match in all.
@@ -51,7 +55,8 @@ impl<T> From<Page<T>> for PageView<T> {
     }
 }
 
-/// Find an order by its number and show it: lines, totals, VAT breakdown, history.
+/// Find an order by its number and show it: lines, totals, VAT breakdown, history,
+/// payments, invoices and credit notes.
 #[derive(Debug, Args)]
 #[command(
     after_help = "Examples:\n  oms-admin orders show PAR-000001\n  oms-admin orders show web-42 --json"
@@ -128,6 +133,7 @@ pub(crate) async fn run(command: OrdersCommand, ctx: &mut Ctx<'_>) -> Result<(),
         OrdersCommand::Fulfil(args) => order_actions::fulfil(args, ctx).await,
         OrdersCommand::Delete(args) => order_actions::delete(args, ctx).await,
         OrdersCommand::Reschedule(args) => order_actions::reschedule(args, ctx).await,
+        OrdersCommand::DeliveryNote(args) => invoices::delivery_note(&args, ctx).await,
     }
 }
 
@@ -341,23 +347,78 @@ async fn export(args: &ExportArgs, ctx: &mut Ctx<'_>) -> Result<(), CliError> {
 #[derive(Serialize)]
 struct OrderView {
     order: Commande,
+    payment: PaymentSummary,
+    payments: Vec<Payment>,
+    invoices: Vec<Invoice>,
     changes: Vec<ports::ChangeRecord>,
 }
 
-/// Shows an order: its parties, lines, totals, VAT breakdown, history and changes.
+/// Shows an order: its parties, lines, totals, VAT breakdown, history, payments, invoices
+/// and credit notes, and changes.
 pub(crate) async fn show(number: &OrderNumber, ctx: &mut Ctx<'_>) -> Result<(), CliError> {
-    let order = ctx.app.order(&ctx.caller, number).await?;
+    let seen = ctx.app.order_payments(&ctx.caller, number).await?;
+    let invoices = ctx.app.order_invoices(&ctx.caller, number).await?;
     let changes = ctx
         .app
-        .change_log(&ctx.caller, EntityKind::Commande, &order.id().to_string())
+        .change_log(
+            &ctx.caller,
+            EntityKind::Commande,
+            &seen.order.id().to_string(),
+        )
         .await?;
-    let view = OrderView { order, changes };
+    let view = OrderView {
+        order: seen.order,
+        payment: seen.summary,
+        payments: seen.payments,
+        invoices,
+        changes,
+    };
     if ctx.json {
         return output::json(ctx.out, &view);
     }
     write_order(ctx, &view.order).await?;
+    write_payments(ctx, &view.payment, &view.payments)?;
+    writeln!(ctx.out, "\nInvoices and credit notes:")?;
+    write_or_none(ctx, &invoices::summaries(&view.invoices))?;
     writeln!(ctx.out, "\nChanges:")?;
     changes_table(ctx, &view.changes)
+}
+
+/// Writes an order's payment state and its payments.
+fn write_payments(
+    ctx: &mut Ctx<'_>,
+    summary: &PaymentSummary,
+    payments: &[Payment],
+) -> Result<(), CliError> {
+    writeln!(
+        ctx.out,
+        "\nPayments: {} (paid {}, pending {}, outstanding {})",
+        summary.state.as_str(),
+        output::money(summary.paid),
+        output::money(summary.pending),
+        output::money(summary.outstanding)
+    )?;
+    let mut table = Table::new(&[
+        "AT",
+        "METHOD",
+        "STATUS",
+        ">AMOUNT",
+        "PROVIDER",
+        "REFERENCE",
+        "FAILURE",
+    ]);
+    for p in payments {
+        table.row(vec![
+            output::datetime(p.created_at),
+            p.method.as_str().to_owned(),
+            p.status.as_str().to_owned(),
+            output::money(p.amount.value()),
+            p.provider.clone(),
+            output::opt(p.provider_reference.as_ref()),
+            output::opt(p.failure_reason.as_ref()),
+        ]);
+    }
+    write_or_none(ctx, &table)
 }
 
 /// An address on one line with its id, or its id alone if it cannot be read.
