@@ -100,7 +100,7 @@ pub(crate) async fn run(command: OutboxCommand, ctx: &mut Ctx<'_>) -> Result<(),
             let id = MessageId::parse(&args.id).map_err(|e| {
                 CliError::input(
                     "validation",
-                    format!("{e}; take the id from `oms-admin outbox list --status failed`"),
+                    format!("{e}; take the id from `oms-admin outbox list --failed`"),
                 )
             })?;
             let message = ctx.app.retry_outbox_message(&ctx.caller, id).await?;
