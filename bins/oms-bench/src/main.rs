@@ -51,6 +51,14 @@ struct Args {
     /// Database connections (PostgreSQL pool size).
     #[arg(long, default_value_t = 16)]
     connections: u32,
+    /// Where the orders come from: `online` (invoiced once paid) or `api` (invoiced at
+    /// once: each order queues an invoice).
+    #[arg(long, default_value = "online", value_parser = ["online", "api"])]
+    source: String,
+    /// Then measure the outbox worker: deliver every queued message (issuing the invoices,
+    /// rendering their PDFs, writing the emails as .eml files in this folder).
+    #[arg(long)]
+    deliver: Option<std::path::PathBuf>,
 }
 
 struct Fixture {
@@ -97,10 +105,11 @@ async fn run(args: &Args) -> Result<String, String> {
     );
     let fixture = seed(&app, args).await?;
     let fixture = Arc::new(fixture);
+    let source = OrderSource::parse(&args.source).unwrap_or(OrderSource::Online);
 
     // Warm-up: one order per worker, not counted (connections opened, statements prepared).
     for w in 0..u64::from(args.workers) {
-        place(&app, &fixture, args.lines, w).await?;
+        place(&app, &fixture, args.lines, w, source).await?;
     }
 
     let next = Arc::new(AtomicU64::new(0));
@@ -119,7 +128,7 @@ async fn run(args: &Args) -> Result<String, String> {
                     break;
                 }
                 let t = Instant::now();
-                match place(&app, &fixture, lines, n + 1_000_000).await {
+                match place(&app, &fixture, lines, n + 1_000_000, source).await {
                     Ok(()) => latencies.push(t.elapsed()),
                     Err(_) => errors += 1,
                 }
@@ -145,6 +154,10 @@ async fn run(args: &Args) -> Result<String, String> {
         latencies[rank.clamp(1, latencies.len()) - 1]
     };
     let rate = latencies.len() as f64 / elapsed.as_secs_f64();
+    let delivered = match &args.deliver {
+        Some(folder) => deliver(&app, folder).await?,
+        None => String::new(),
+    };
     Ok(format!(
         "database={kind} workers={} lines={} orders={} errors={errors} elapsed={:.2}s rate={rate:.0} orders/s p50={:.2}ms p90={:.2}ms p99={:.2}ms max={:.2}ms",
         args.workers,
@@ -155,6 +168,39 @@ async fn run(args: &Args) -> Result<String, String> {
         ms(pct(90.0)),
         ms(pct(99.0)),
         ms(latencies.last().copied().unwrap_or_default()),
+    ) + &delivered)
+}
+
+/// Runs outbox passes until nothing is due; reports what they did, per second.
+async fn deliver(app: &App, folder: &std::path::Path) -> Result<String, String> {
+    let mailer = mail::FolderMailer::new(folder);
+    let policy = app::delivery::DeliveryPolicy {
+        batch: 100,
+        ..app::delivery::DeliveryPolicy::default()
+    };
+    let started = Instant::now();
+    let mut total = app::delivery::DeliveryReport::default();
+    loop {
+        let report = app
+            .deliver_outbox(&mailer, &policy)
+            .await
+            .map_err(|e| e.to_string())?;
+        if report.total() == 0 {
+            break;
+        }
+        total.handled += report.handled;
+        total.sent += report.sent;
+        total.retried += report.retried;
+        total.failed += report.failed;
+    }
+    let secs = started.elapsed().as_secs_f64();
+    Ok(format!(
+        "\noutbox: invoices_issued={} emails_sent={} failed={} elapsed={secs:.2}s issued={:.0}/s sent={:.0}/s",
+        total.handled,
+        total.sent,
+        total.failed + total.retried,
+        f64::from(total.handled) / secs,
+        f64::from(total.sent) / secs,
     ))
 }
 
@@ -172,7 +218,13 @@ fn mix(mut x: u64) -> u64 {
 }
 
 /// Places the `n`-th order: a customer and `lines` distinct articles picked from `n`.
-async fn place(app: &App, fixture: &Fixture, lines: u32, n: u64) -> Result<(), String> {
+async fn place(
+    app: &App,
+    fixture: &Fixture,
+    lines: u32,
+    n: u64,
+    source: OrderSource,
+) -> Result<(), String> {
     let (customer, address) = fixture.customers[(mix(n) % fixture.customers.len() as u64) as usize];
     let mut picked: Vec<ArticleId> = Vec::new();
     let mut salt = n.wrapping_mul(31);
@@ -201,13 +253,16 @@ async fn place(app: &App, fixture: &Fixture, lines: u32, n: u64) -> Result<(), S
             })
             .collect::<Result<_, String>>()?,
         global_discount: Amount::ZERO,
-        source: OrderSource::Online,
+        source,
         site: None,
         on_shortage: ShortagePolicy::Refuse,
     };
-    let caller = Caller {
-        access: Access::Customer(customer),
-        actor: Actor::new(&format!("customer:{customer}")).map_err(|e| e.to_string())?,
+    let caller = match source {
+        OrderSource::Online => Caller {
+            access: Access::Customer(customer),
+            actor: Actor::new(&format!("customer:{customer}")).map_err(|e| e.to_string())?,
+        },
+        _ => Caller::staff(Actor::new("bench").map_err(|e| e.to_string())?),
     };
     app.place_order(&caller, &request, None)
         .await
