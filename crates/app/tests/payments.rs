@@ -538,3 +538,47 @@ async fn concurrent_starts_pay_once_on_postgres() {
         concurrent_starts_pay_once(db).await;
     }
 }
+
+#[tokio::test]
+async fn a_card_payment_never_answered_stops_holding_the_order_after_30_minutes() {
+    let (app, marie, order) = with_order(sqlite().await).await;
+    let first = app
+        .start_payment(&customer(&marie), order.number(), &card(TEST_CARD_APPROVED))
+        .await
+        .unwrap();
+    assert_eq!(first.payment.status, PaymentStatus::Pending);
+    // The processor's callback never comes. Meanwhile, the order is held.
+    let err = app
+        .start_payment(&customer(&marie), order.number(), &card(TEST_CARD_APPROVED))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "payment_pending", "{err}");
+
+    // 31 minutes later, the customer can pay again: the first attempt is failed, saying why.
+    let later = app_at(app.database().clone(), NOW + time::Duration::minutes(31))
+        .with_payment_provider(Arc::new(processor()));
+    let second = later
+        .start_payment(&customer(&marie), order.number(), &card(TEST_CARD_APPROVED))
+        .await
+        .unwrap();
+    assert_eq!(second.payment.status, PaymentStatus::Pending);
+    assert_ne!(second.payment.id, first.payment.id);
+    let payments = later
+        .order_payments(&customer(&marie), order.number())
+        .await
+        .unwrap();
+    let expired = payments
+        .payments
+        .iter()
+        .find(|p| p.id == first.payment.id)
+        .unwrap();
+    assert_eq!(expired.status, PaymentStatus::Failed);
+    assert!(
+        expired
+            .failure_reason
+            .as_deref()
+            .unwrap()
+            .contains("no answer from the card processor"),
+        "{expired:?}"
+    );
+}

@@ -165,7 +165,21 @@ pub struct Payment {
     pub failure_reason: Option<String>,
 }
 
+/// How long a card payment may wait for its processor's answer: after this, it is taken
+/// as failed, so that the customer can pay again (by card or otherwise) rather than being
+/// blocked by an answer that never comes.
+pub const CARD_ANSWER_TIMEOUT: time::Duration = time::Duration::minutes(30);
+
 impl Payment {
+    /// Whether this is a card payment still pending at `now` after
+    /// [`CARD_ANSWER_TIMEOUT`]: its processor never answered. Payments staff record (on
+    /// account: pending until the money arrives) never expire.
+    pub fn card_answer_overdue(&self, now: OffsetDateTime) -> bool {
+        self.status == PaymentStatus::Pending
+            && self.method == PaymentMethod::Card
+            && now - self.created_at > CARD_ANSWER_TIMEOUT
+    }
+
     /// Records what the provider reports, at `at`, and says whether anything changed.
     ///
     /// A provider may report one outcome several times (a callback sent again, a start

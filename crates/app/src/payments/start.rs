@@ -248,10 +248,23 @@ impl App {
         transaction!(self, TxMode::Write, |tx| {
             let order = self.locked(&mut *tx, caller, number).await?;
             check_payable(&order)?;
-            let payments = tx.payments_of(order.id()).await?;
+            let now = self.now();
+            let mut payments = tx.payments_of(order.id()).await?;
+            // A card payment whose processor never answered no longer holds the order.
+            for overdue in payments.iter_mut().filter(|p| p.card_answer_overdue(now)) {
+                let reason = format!(
+                    "no answer from the card processor within {} minutes",
+                    domain::payment::CARD_ANSWER_TIMEOUT.whole_minutes()
+                );
+                if overdue
+                    .settle(&PaymentOutcome::Failed { reason }, now)
+                    .is_ok()
+                {
+                    tx.update_payment(overdue).await?;
+                }
+            }
             let summary = PaymentSummary::of(&payments, order.pricing().total_ttc);
             let amount = amount_to_pay(order.number(), &summary, attempt.amount)?;
-            let now = self.now();
             let payment = Payment {
                 id,
                 order: order.id(),
