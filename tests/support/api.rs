@@ -43,7 +43,16 @@ impl Server {
     /// When it does not start within 30 seconds.
     #[allow(clippy::panic, clippy::expect_used)]
     pub fn start_with(db: &TestDatabase, env: &[(&str, &str)]) -> Server {
+        // Emails go to a folder of the test's own unless the test names a mail server.
+        let mail_dir = std::env::temp_dir().join(format!(
+            "oms-e2e-mail-{}-{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos())
+        ));
         let mut child = Command::new(api_binary())
+            .env("OMS_MAIL_DIR", &mail_dir)
             .envs(env.iter().copied())
             .env("DATABASE_URL", &db.url)
             .env("OMS_BIND", "127.0.0.1:0")
