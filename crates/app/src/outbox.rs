@@ -1,7 +1,8 @@
 //! The outbox as staff see it: messages waiting or failed, and a failed one sent again.
 
 use domain::ids::MessageId;
-use ports::{MessageStatus, OutboxMessage, TxMode};
+use ports::{IdSource, MessageStatus, OutboxMessage, TxMode};
+use time::OffsetDateTime;
 
 use crate::catalogue::require_staff;
 use crate::{App, AppError, Caller};
@@ -71,5 +72,26 @@ impl App {
                 .await?
                 .ok_or_else(|| AppError::not_found("message", id))
         })
+    }
+}
+
+/// A new message, pending and due at once, written by the change that causes it.
+pub(crate) fn new_message(
+    ids: &dyn IdSource,
+    topic: &str,
+    recipient: Option<String>,
+    payload: serde_json::Value,
+    now: OffsetDateTime,
+) -> OutboxMessage {
+    OutboxMessage {
+        id: MessageId::from_u128(ids.next_id()),
+        topic: topic.to_owned(),
+        recipient,
+        payload,
+        status: MessageStatus::Pending,
+        attempts: 0,
+        created_at: now,
+        next_attempt_at: now,
+        last_error: None,
     }
 }

@@ -287,33 +287,7 @@ fn write_invoice(ctx: &mut Ctx<'_>, i: &Invoice) -> Result<(), CliError> {
     }
     write_or_none(ctx, &lines)?;
 
-    let t = &i.totals;
-    writeln!(ctx.out, "\nVAT breakdown:")?;
-    let mut vat = Table::new(&[">RATE %", ">BASE", ">DISCOUNT", ">TAXABLE", ">VAT"]);
-    for share in &t.vat_breakdown {
-        vat.row(vec![
-            share.rate.to_string(),
-            output::money(share.base),
-            output::money(share.discount),
-            output::money(share.taxable),
-            output::money(share.vat),
-        ]);
-    }
-    write_or_none(ctx, &vat)?;
-
-    writeln!(ctx.out, "\nTotals:")?;
-    let mut totals = Table::new(&["", ">AMOUNT"]);
-    for (label, amount) in [
-        ("Total before tax", t.total_ht),
-        ("Global discount", t.global_discount),
-        ("Net before tax", t.total_ht_net),
-        ("VAT", t.total_vat),
-        ("Total", t.total_ttc),
-    ] {
-        totals.row(vec![label.to_owned(), output::money(amount)]);
-    }
-    totals.write(ctx.out, 2)?;
-    Ok(())
+    crate::orders::write_pricing(ctx, &i.totals, "Total")
 }
 
 /// Writes `bytes` to `path`, refusing to replace a file unless `force`.

@@ -513,6 +513,28 @@ pub(crate) async fn write_order(ctx: &mut Ctx<'_>, order: &Commande) -> Result<(
     }
     write_or_none(ctx, &lines)?;
 
+    write_pricing(ctx, pricing, "Total to pay")?;
+
+    writeln!(ctx.out, "\nHistory:")?;
+    let mut history = Table::new(&["AT", "FROM", "TO", "BY", "REASON"]);
+    for change in order.history() {
+        history.row(vec![
+            output::datetime(change.at),
+            output::opt(change.from.as_ref()),
+            change.to.to_string(),
+            change.by.to_string(),
+            output::opt(change.reason.as_ref()),
+        ]);
+    }
+    write_or_none(ctx, &history)
+}
+
+/// The VAT breakdown and the totals of a priced order or of an invoice.
+pub(crate) fn write_pricing(
+    ctx: &mut Ctx<'_>,
+    pricing: &domain::pricing::Pricing,
+    total_label: &str,
+) -> Result<(), CliError> {
     writeln!(ctx.out, "\nVAT breakdown:")?;
     let mut vat = Table::new(&[">RATE %", ">BASE", ">DISCOUNT", ">TAXABLE", ">VAT"]);
     for share in &pricing.vat_breakdown {
@@ -533,22 +555,10 @@ pub(crate) async fn write_order(ctx: &mut Ctx<'_>, order: &Commande) -> Result<(
         ("Global discount", pricing.global_discount),
         ("Net before tax", pricing.total_ht_net),
         ("VAT", pricing.total_vat),
-        ("Total to pay", pricing.total_ttc),
+        (total_label, pricing.total_ttc),
     ] {
         totals.row(vec![label.to_owned(), output::money(amount)]);
     }
     totals.write(ctx.out, 2)?;
-
-    writeln!(ctx.out, "\nHistory:")?;
-    let mut history = Table::new(&["AT", "FROM", "TO", "BY", "REASON"]);
-    for change in order.history() {
-        history.row(vec![
-            output::datetime(change.at),
-            output::opt(change.from.as_ref()),
-            change.to.to_string(),
-            change.by.to_string(),
-            output::opt(change.reason.as_ref()),
-        ]);
-    }
-    write_or_none(ctx, &history)
+    Ok(())
 }

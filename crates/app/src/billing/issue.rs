@@ -3,14 +3,15 @@
 use domain::billing::{
     BusinessIdentity, Buyer, Invoice, InvoiceKind, InvoiceNumber, InvoiceParties, PostalAddress,
 };
-use domain::ids::{CommandeId, InvoiceId, MessageId};
+use domain::ids::{CommandeId, InvoiceId};
 use domain::order::{Commande, OrderState};
 use domain::party::{Role, Tiers};
-use ports::{IdSource, MessageStatus, OutboxMessage, OutboxStore, StoreError, Transaction};
+use ports::{IdSource, OutboxMessage, OutboxStore, StoreError, Transaction};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use time::{Date, OffsetDateTime};
 
+use crate::outbox::new_message;
 use crate::parties::{existing_societe, existing_tiers};
 use crate::{App, AppError};
 
@@ -37,26 +38,6 @@ struct Due {
     paid_on: Option<Date>,
 }
 
-fn message(
-    ids: &dyn IdSource,
-    topic: &str,
-    recipient: Option<String>,
-    payload: serde_json::Value,
-    now: OffsetDateTime,
-) -> OutboxMessage {
-    OutboxMessage {
-        id: MessageId::from_u128(ids.next_id()),
-        topic: topic.to_owned(),
-        recipient,
-        payload,
-        status: MessageStatus::Pending,
-        attempts: 0,
-        created_at: now,
-        next_attempt_at: now,
-        last_error: None,
-    }
-}
-
 fn due(order: &Commande, paid_on: Option<Date>) -> serde_json::Value {
     json!(Due {
         order_id: order.id(),
@@ -74,7 +55,7 @@ pub(crate) async fn invoice_due(
     paid_on: Option<Date>,
     now: OffsetDateTime,
 ) -> Result<(), AppError> {
-    let m = message(ids, INVOICE_DUE, None, due(order, paid_on), now);
+    let m = new_message(ids, INVOICE_DUE, None, due(order, paid_on), now);
     Ok(tx.enqueue(&m).await?)
 }
 
@@ -86,7 +67,7 @@ pub(crate) async fn credit_note_due(
     order: &Commande,
     now: OffsetDateTime,
 ) -> Result<(), AppError> {
-    let m = message(ids, CREDIT_NOTE_DUE, None, due(order, None), now);
+    let m = new_message(ids, CREDIT_NOTE_DUE, None, due(order, None), now);
     Ok(tx.enqueue(&m).await?)
 }
 
@@ -181,7 +162,7 @@ async fn issue_document(
             "order_number": document.order_number,
             "kind": document.kind,
         });
-        let m = message(&*app.ids, topic, Some(email.clone()), payload, issued_at);
+        let m = new_message(&*app.ids, topic, Some(email.clone()), payload, issued_at);
         tx.enqueue(&m).await?;
     }
     Ok(document)

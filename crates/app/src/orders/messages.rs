@@ -1,10 +1,11 @@
 //! The messages an order's life sends, written to the outbox in the same transaction as
 //! the change that causes them.
 
-use domain::ids::MessageId;
 use domain::order::Commande;
 use domain::party::{Societe, Tiers};
-use ports::{MessageStatus, OutboxMessage, OutboxStore};
+use ports::OutboxStore;
+
+use crate::outbox::new_message;
 use serde_json::json;
 use time::OffsetDateTime;
 
@@ -16,26 +17,6 @@ pub const ORDER_CONFIRMATION: &str = "order_confirmation";
 pub const ORDER_VALIDATED_INTERNAL: &str = "order_validated_internal";
 /// The topic of the customer's notice of a cancelled order.
 pub const ORDER_CANCELLED: &str = "order_cancelled";
-
-fn message(
-    id: u128,
-    topic: &str,
-    recipient: Option<String>,
-    payload: serde_json::Value,
-    now: OffsetDateTime,
-) -> OutboxMessage {
-    OutboxMessage {
-        id: MessageId::from_u128(id),
-        topic: topic.to_owned(),
-        recipient,
-        payload,
-        status: MessageStatus::Pending,
-        attempts: 0,
-        created_at: now,
-        next_attempt_at: now,
-        last_error: None,
-    }
-}
 
 fn payload(order: &Commande, customer: &Tiers, site: &Societe) -> serde_json::Value {
     json!({
@@ -61,8 +42,8 @@ pub(crate) async fn order_validated(
 ) -> Result<(), AppError> {
     let body = payload(order, customer, site);
     if let Some(email) = &customer.details.email {
-        let confirmation = message(
-            ids.next_id(),
+        let confirmation = new_message(
+            ids,
             ORDER_CONFIRMATION,
             Some(email.to_string()),
             body.clone(),
@@ -71,8 +52,8 @@ pub(crate) async fn order_validated(
         tx.enqueue(&confirmation).await?;
     }
     if let Some(email) = &site.email {
-        let notice = message(
-            ids.next_id(),
+        let notice = new_message(
+            ids,
             ORDER_VALIDATED_INTERNAL,
             Some(email.to_string()),
             body,
@@ -93,8 +74,8 @@ pub(crate) async fn order_cancelled(
     now: OffsetDateTime,
 ) -> Result<(), AppError> {
     if let Some(email) = &customer.details.email {
-        let notice = message(
-            ids.next_id(),
+        let notice = new_message(
+            ids,
             ORDER_CANCELLED,
             Some(email.to_string()),
             payload(order, customer, site),

@@ -2,15 +2,15 @@
 //! the payment which completes it: no payment recorded without its message, nor the other
 //! way round.
 
-use domain::ids::MessageId;
 use domain::order::Commande;
 use domain::party::Tiers;
 use domain::payment::{Payment, PaymentStatus, PaymentSummary};
-use ports::{IdSource, MessageStatus, OutboxMessage, OutboxStore};
+use ports::{IdSource, OutboxStore};
 use serde_json::json;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
+use crate::outbox::new_message;
 use crate::AppError;
 
 /// The topic of the confirmation that an order is paid in full.
@@ -41,11 +41,11 @@ pub(crate) async fn order_paid(
             })
         })
         .collect();
-    let message = OutboxMessage {
-        id: MessageId::from_u128(ids.next_id()),
-        topic: ORDER_PAID.to_owned(),
-        recipient: customer.details.email.as_ref().map(ToString::to_string),
-        payload: json!({
+    let message = new_message(
+        ids,
+        ORDER_PAID,
+        customer.details.email.as_ref().map(ToString::to_string),
+        json!({
             "order": { "id": order.id(), "number": order.number(), "total_ttc": summary.total },
             "customer": {
                 "id": customer.id,
@@ -55,12 +55,8 @@ pub(crate) async fn order_paid(
             "paid": summary.paid,
             "payments": paid_by,
         }),
-        status: MessageStatus::Pending,
-        attempts: 0,
-        created_at: now,
-        next_attempt_at: now,
-        last_error: None,
-    };
+        now,
+    );
     tx.enqueue(&message).await?;
     Ok(())
 }
