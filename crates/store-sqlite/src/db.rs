@@ -5,6 +5,7 @@ use std::future::Future;
 use std::path::Path;
 use std::pin::Pin;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -15,6 +16,7 @@ use sqlx::sqlite::{
 };
 
 use crate::error::translate;
+use crate::group::Writer;
 use crate::tx::SqliteTx;
 
 /// The migrations, oldest first, embedded so that the binary carries its schema.
@@ -66,6 +68,9 @@ const STATEMENT_CACHE: usize = 400;
 pub struct SqliteDatabase {
     writer: SqlitePool,
     reader: SqlitePool,
+    /// The write connection, taken from `writer`, committing write transactions in groups
+    /// (`group.rs`); `None` for a memory database, whose one connection serves everything.
+    grouped: Option<Arc<Writer>>,
 }
 
 impl SqliteDatabase {
@@ -102,6 +107,7 @@ impl SqliteDatabase {
             return Ok(SqliteDatabase {
                 writer: pool.clone(),
                 reader: pool,
+                grouped: None,
             });
         }
 
@@ -122,11 +128,19 @@ impl SqliteDatabase {
             .connect_with(options.pragma("query_only", "ON"))
             .await
             .map_err(unavailable)?;
-        Ok(SqliteDatabase { writer, reader })
+        let grouped = Some(Writer::new(&writer, ACQUIRE_TIMEOUT).await?);
+        Ok(SqliteDatabase {
+            writer,
+            reader,
+            grouped,
+        })
     }
 
     /// Closes both pools, waiting for the transactions under way to end.
     pub async fn close(&self) {
+        if let Some(grouped) = &self.grouped {
+            grouped.close().await;
+        }
         self.writer.close().await;
         self.reader.close().await;
     }
@@ -290,12 +304,15 @@ fn migrate_error(err: MigrateError) -> StoreError {
 #[async_trait]
 impl Database for SqliteDatabase {
     async fn begin(&self, mode: TxMode) -> Result<Box<dyn Transaction>, StoreError> {
+        if let (TxMode::Write, Some(writer)) = (mode, &self.grouped) {
+            return Ok(Box::new(SqliteTx::grouped(writer.begin().await?)));
+        }
         let tx = match mode {
             TxMode::Write => self.writer.begin_with("BEGIN IMMEDIATE").await,
             TxMode::Read => self.reader.begin().await,
         }
         .map_err(translate)?;
-        Ok(Box::new(SqliteTx::new(tx)))
+        Ok(Box::new(SqliteTx::single(tx)))
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
@@ -442,10 +459,12 @@ mod tests {
     /// `PRAGMA synchronous` on the writer and on a reader: 2 is FULL, 1 is NORMAL.
     async fn synchronous_of(db: &SqliteDatabase) -> (i64, i64) {
         let pragma = "PRAGMA synchronous";
+        let mut unit = db.grouped.as_ref().unwrap().begin().await.unwrap();
         let writer = sqlx::query_scalar(pragma)
-            .fetch_one(&db.writer)
+            .fetch_one(unit.conn())
             .await
             .unwrap();
+        unit.rollback().await.unwrap();
         let reader = sqlx::query_scalar(pragma)
             .fetch_one(&db.reader)
             .await

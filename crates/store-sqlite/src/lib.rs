@@ -11,6 +11,7 @@ mod catalogue;
 mod codec;
 mod db;
 mod error;
+mod group;
 mod idempotency;
 mod invoices;
 mod links;

@@ -788,3 +788,67 @@ async fn refused_accounts_and_tokens_name_what_clashed_and_the_transaction_goes_
     assert!(tx.find_token("t1").await.unwrap().is_some());
     assert!(tx.find_token("t2").await.unwrap().is_none());
 }
+
+/// Write transactions committed in groups (one flush for several): each keeps its own
+/// outcome. Committed ones are stored; rolled back or dropped ones are not, and do not
+/// undo the others of their group; a number given back by one is taken by the next.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn grouped_commits_keep_each_transactions_outcome() {
+    let db: Arc<dyn Database> = Arc::new(common::fresh_db().await);
+    let tasks: Vec<_> = (0..60u32)
+        .map(|i| {
+            let db = db.clone();
+            tokio::spawn(async move {
+                let mut tx = db.begin(TxMode::Write).await.unwrap();
+                let number = tx.next_number("grouped").await.unwrap();
+                let article = domain::ids::ArticleId::from_u128(0xA000 + u128::from(i));
+                tx.insert_article(article, &fixtures::article_details(&format!("G-{i}")))
+                    .await
+                    .unwrap();
+                tokio::task::yield_now().await;
+                match i % 3 {
+                    0 => {
+                        tx.rollback().await.unwrap();
+                        None
+                    }
+                    1 => {
+                        drop(tx);
+                        None
+                    }
+                    _ => {
+                        tx.commit().await.unwrap();
+                        Some((i, number))
+                    }
+                }
+            })
+        })
+        .collect();
+    let mut committed = Vec::new();
+    for task in tasks {
+        if let Some(done) = tokio::time::timeout(std::time::Duration::from_secs(60), task)
+            .await
+            .expect("no transaction waits forever for its group")
+            .unwrap()
+        {
+            committed.push(done);
+        }
+    }
+    assert_eq!(committed.len(), 20);
+    let mut numbers: Vec<u64> = committed.iter().map(|(_, n)| *n).collect();
+    numbers.sort_unstable();
+    assert_eq!(
+        numbers,
+        (1..=20).collect::<Vec<u64>>(),
+        "numbers given back by rolled back transactions are taken again: no gap"
+    );
+    let mut tx = read(&*db).await;
+    for i in 0..60u32 {
+        let article = domain::ids::ArticleId::from_u128(0xA000 + u128::from(i));
+        let stored = tx.get_article(article).await.unwrap().is_some();
+        assert_eq!(
+            stored,
+            i % 3 == 2,
+            "article {i}: stored only when committed"
+        );
+    }
+}

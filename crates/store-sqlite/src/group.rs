@@ -1,0 +1,277 @@
+//! Group commit of the write transactions.
+//!
+//! SQLite has one writer, and with `synchronous=FULL` each commit waits for the disk
+//! (an fsync of the WAL): committed one by one, write transactions are bounded by the disk's
+//! flush rate whatever the CPU can do. Here, the single write connection runs one outer
+//! transaction for a *group* of write transactions, each a savepoint inside it: when a
+//! transaction commits, its savepoint is released and it waits; the group is committed
+//! (one fsync for all) as soon as no other transaction is waiting for the connection, or
+//! once it holds [`MAX_GROUP`] transactions. Under no load a group is one transaction, so
+//! nothing waits longer than it would have; under load, one flush serves many commits.
+//!
+//! What each transaction sees is unchanged: a transaction's `commit` returns only once the
+//! group holding it is on the disk; a rolled back (or dropped) transaction rolls back to
+//! its savepoint and leaves the group's others alone; readers (other connections) see a
+//! group only once it is committed. If the outer transaction is lost (a commit that fails,
+//! or SQLite rolling it back after an I/O fault), every transaction of the group is told
+//! [`StoreError::Retryable`]: none of their writes was stored, and each may run again.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use ports::StoreError;
+use sqlx::pool::PoolConnection;
+use sqlx::{Sqlite, SqliteConnection, SqlitePool};
+use tokio::sync::{oneshot, OwnedMutexGuard};
+
+use crate::error::translate;
+
+/// The most transactions one commit serves: bounds how long the first of them waits.
+const MAX_GROUP: usize = 16;
+
+/// What the members of a group are told when it ends: stored, or lost (why).
+type Outcome = Result<(), String>;
+
+#[derive(Debug, Default)]
+struct Group {
+    /// Whether the outer transaction is open.
+    open: bool,
+    /// The transactions committed inside it, waiting for it to be committed.
+    members: Vec<oneshot::Sender<Outcome>>,
+    /// A transaction was dropped where it could not be rolled back: the outer transaction
+    /// is to be rolled back before the next one starts.
+    abandoned: bool,
+}
+
+/// The single write connection and the group under way on it.
+#[derive(Debug)]
+pub(crate) struct Writer {
+    connection: Arc<tokio::sync::Mutex<Option<PoolConnection<Sqlite>>>>,
+    group: Mutex<Group>,
+    /// Transactions waiting for the connection: while there are some, a commit leaves the
+    /// group open for them to join.
+    waiting: AtomicUsize,
+    acquire_timeout: Duration,
+}
+
+/// A write transaction: a savepoint in the group's outer transaction, holding the write
+/// connection until it commits or rolls back.
+pub(crate) struct WriteUnit {
+    writer: Arc<Writer>,
+    connection: Option<OwnedMutexGuard<Option<PoolConnection<Sqlite>>>>,
+}
+
+impl std::fmt::Debug for WriteUnit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WriteUnit")
+            .field("open", &self.connection.is_some())
+            .finish()
+    }
+}
+
+fn lost(why: &str) -> StoreError {
+    StoreError::Retryable(format!("the group of write transactions was lost: {why}").into())
+}
+
+impl Writer {
+    /// Takes the write connection out of `pool` for good.
+    pub(crate) async fn new(
+        pool: &SqlitePool,
+        acquire_timeout: Duration,
+    ) -> Result<Arc<Writer>, StoreError> {
+        let connection = pool.acquire().await.map_err(translate)?;
+        Ok(Arc::new(Writer {
+            connection: Arc::new(tokio::sync::Mutex::new(Some(connection))),
+            group: Mutex::new(Group::default()),
+            waiting: AtomicUsize::new(0),
+            acquire_timeout,
+        }))
+    }
+
+    fn group(&self) -> std::sync::MutexGuard<'_, Group> {
+        self.group.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Starts a write transaction: waits for the connection, opens the group's outer
+    /// transaction if none is open, and a savepoint for this one.
+    pub(crate) async fn begin(self: &Arc<Self>) -> Result<WriteUnit, StoreError> {
+        self.waiting.fetch_add(1, Ordering::SeqCst);
+        let acquired =
+            tokio::time::timeout(self.acquire_timeout, self.connection.clone().lock_owned()).await;
+        self.waiting.fetch_sub(1, Ordering::SeqCst);
+        let Ok(mut guard) = acquired else {
+            return Err(StoreError::Retryable(
+                "the database is busy: the write connection was not free in time".into(),
+            ));
+        };
+        let Some(connection) = guard.as_mut() else {
+            return Err(StoreError::Unavailable("the database is closed".into()));
+        };
+        let abandoned = std::mem::take(&mut self.group().abandoned);
+        if abandoned {
+            let _ = sqlx::query("ROLLBACK").execute(&mut **connection).await;
+            self.group().open = false;
+        }
+        let open = self.group().open;
+        if !open {
+            sqlx::query("BEGIN IMMEDIATE")
+                .execute(&mut **connection)
+                .await
+                .map_err(translate)?;
+            self.group().open = true;
+        }
+        if let Err(err) = sqlx::query("SAVEPOINT unit")
+            .execute(&mut **connection)
+            .await
+        {
+            self.end_group(connection, Err(err.to_string())).await;
+            return Err(translate(err));
+        }
+        Ok(WriteUnit {
+            writer: self.clone(),
+            connection: Some(guard),
+        })
+    }
+
+    /// Ends the group under way (committing what it holds) and gives the connection back,
+    /// so that the pool can close.
+    pub(crate) async fn close(&self) {
+        let mut guard = self.connection.lock().await;
+        if let Some(connection) = guard.as_mut() {
+            self.end_group(connection, Ok(())).await;
+        }
+        *guard = None;
+    }
+
+    /// Commits the group if nobody waits to join it or it is full; else leaves it open.
+    async fn commit_if_due(&self, connection: &mut SqliteConnection) {
+        let due = {
+            let group = self.group();
+            group.open
+                && (self.waiting.load(Ordering::SeqCst) == 0 || group.members.len() >= MAX_GROUP)
+        };
+        if due {
+            self.end_group(connection, Ok(())).await;
+        }
+    }
+
+    /// Ends the group's outer transaction: committed when `outcome` is `Ok` (and the
+    /// commit succeeds), rolled back otherwise; tells every member how it ended.
+    async fn end_group(&self, connection: &mut SqliteConnection, outcome: Outcome) {
+        let outcome = match outcome {
+            Ok(()) => match sqlx::query("COMMIT").execute(&mut *connection).await {
+                Ok(_) => Ok(()),
+                Err(err) => Err(format!("the commit failed: {err}")),
+            },
+            Err(why) => Err(why),
+        };
+        if outcome.is_err() {
+            // The transaction may already be gone (SQLite rolls back after some faults);
+            // either way, none of the group is stored.
+            let _ = sqlx::query("ROLLBACK").execute(&mut *connection).await;
+        }
+        let members = {
+            let mut group = self.group();
+            group.open = false;
+            std::mem::take(&mut group.members)
+        };
+        for member in members {
+            let _ = member.send(outcome.clone());
+        }
+    }
+}
+
+impl WriteUnit {
+    /// The connection, inside this transaction's savepoint.
+    pub(crate) fn conn(&mut self) -> &mut SqliteConnection {
+        match self.connection.as_mut().and_then(|guard| guard.as_mut()) {
+            Some(connection) => connection,
+            // The connection is taken only by `commit` and `rollback`, which consume self.
+            None => unreachable_connection(),
+        }
+    }
+
+    /// Releases the savepoint and waits until the group holding it is on the disk.
+    pub(crate) async fn commit(mut self) -> Result<(), StoreError> {
+        let Some(mut guard) = self.connection.take() else {
+            return Err(lost("the transaction was already ended"));
+        };
+        let Some(connection) = guard.as_mut() else {
+            return Err(lost("the database was closed"));
+        };
+        let writer = self.writer.clone();
+        if let Err(err) = sqlx::query("RELEASE unit").execute(&mut **connection).await {
+            // The outer transaction is gone: nothing of the group was stored.
+            let why = err.to_string();
+            writer.end_group(connection, Err(why.clone())).await;
+            return Err(lost(&why));
+        }
+        let (sender, receiver) = oneshot::channel();
+        writer.group().members.push(sender);
+        writer.commit_if_due(connection).await;
+        drop(guard);
+        match receiver.await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(why)) => Err(lost(&why)),
+            Err(_) => Err(lost("the group ended without saying how")),
+        }
+    }
+
+    /// Rolls back to the savepoint: the group's other transactions are left as they are.
+    pub(crate) async fn rollback(mut self) -> Result<(), StoreError> {
+        match self.connection.take() {
+            Some(connection) => {
+                Self::undo(&self.writer, connection).await;
+                Ok(())
+            }
+            None => Ok(()),
+        }
+    }
+
+    async fn undo(writer: &Writer, mut guard: OwnedMutexGuard<Option<PoolConnection<Sqlite>>>) {
+        let Some(connection) = guard.as_mut() else {
+            return;
+        };
+        let undone = async {
+            sqlx::query("ROLLBACK TO unit")
+                .execute(&mut **connection)
+                .await?;
+            sqlx::query("RELEASE unit").execute(&mut **connection).await
+        }
+        .await;
+        match undone {
+            Ok(_) => writer.commit_if_due(connection).await,
+            Err(err) => writer.end_group(connection, Err(err.to_string())).await,
+        }
+    }
+}
+
+impl Drop for WriteUnit {
+    /// A transaction dropped without commit nor rollback is rolled back, on a task of its
+    /// own (dropping cannot wait), which keeps the connection until it is done.
+    fn drop(&mut self) {
+        if let Some(connection) = self.connection.take() {
+            let writer = self.writer.clone();
+            match tokio::runtime::Handle::try_current() {
+                Ok(runtime) => {
+                    runtime.spawn(async move { WriteUnit::undo(&writer, connection).await });
+                }
+                Err(_) => {
+                    // No runtime to roll back on: end the whole group rather than leave a
+                    // savepoint open under the next transaction.
+                    let mut group = writer.group();
+                    group.members.clear();
+                    group.abandoned = true;
+                    drop(group);
+                    drop(connection);
+                }
+            }
+        }
+    }
+}
+
+#[allow(clippy::panic)]
+fn unreachable_connection() -> ! {
+    panic!("a write transaction is used after it ended")
+}
