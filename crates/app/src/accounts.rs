@@ -288,6 +288,23 @@ impl App {
     }
 }
 
+impl App {
+    /// The id of the account the caller logged in with: `None` for callers that are not
+    /// an account (the system, a program's internal caller).
+    ///
+    /// # Errors
+    /// [`AppError::Store`] when the database fails.
+    pub async fn account_id_of(&self, caller: &Caller) -> Result<Option<AccountId>, AppError> {
+        let Ok(login) = Email::new(caller.actor.as_str()) else {
+            return Ok(None);
+        };
+        let found = transaction!(self, TxMode::Read, |tx| {
+            Ok(tx.find_account(&login).await?)
+        })?;
+        Ok(found.map(|(account, _)| account.id))
+    }
+}
+
 /// The caller an account stands for. The name recorded with their changes is their login.
 pub fn caller_of(account: &Account) -> Result<Caller, AppError> {
     let actor = Actor::new(account.login.as_str())

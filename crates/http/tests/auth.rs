@@ -41,6 +41,8 @@ async fn an_administrator_logs_in_sees_who_they_are_and_logs_out() {
     assert_eq!(me["login"], ADMIN);
     assert_eq!(me["role"], "admin");
     assert_eq!(me["person"], serde_json::Value::Null);
+    assert!(me["account"].is_string(), "{me}");
+    assert_eq!(me["account"], session["account"]["id"], "{me}");
 
     let out = api
         .call(Method::POST, "/api/v1/auth/logout", Some(&token), None)

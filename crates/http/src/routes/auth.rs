@@ -467,6 +467,9 @@ pub(crate) async fn signup(
 /// Who a token stands for.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MeDto {
+    /// The account's id (what `PATCH /api/v1/accounts/{id}` and the change log name it
+    /// by); absent for a caller that is not an account.
+    pub account: Option<String>,
     /// The login (an email), or the name changes are recorded under.
     pub login: String,
     /// `admin`, `order_taker` or `customer`.
@@ -524,6 +527,7 @@ fn me_dto(caller: &Caller, person: Option<&TiersView>) -> MeDto {
         ),
     };
     MeDto {
+        account: None,
         login: caller.actor.to_string(),
         role: role.to_owned(),
         site,
@@ -555,7 +559,13 @@ pub(crate) async fn me(
         Some(tiers) => Some(state.app.tiers(&caller, tiers).await?),
         None => None,
     };
-    Ok(axum::Json(me_dto(&caller, person.as_ref())))
+    let mut me = me_dto(&caller, person.as_ref());
+    me.account = state
+        .app
+        .account_id_of(&caller)
+        .await?
+        .map(|id| id.to_string());
+    Ok(axum::Json(me))
 }
 
 /// What a staff account may do.
