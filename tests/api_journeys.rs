@@ -408,6 +408,18 @@ fn the_online_journey_and_a_customer_reaching_for_another_s_order() {
             "her own order",
         );
         assert_eq!(mine["number"], number.as_str());
+        let hers = expect(
+            &server.get("/api/v1/orders", Some(&marie)),
+            200,
+            "her orders",
+        );
+        let found = hers["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["number"] == number.as_str())
+            .unwrap_or_else(|| panic!("[{label}] {hers}"));
+        assert_eq!(found["payment_state"], "paid", "[{label}] {found}");
         let listed = expect(
             &server.get("/api/v1/orders", Some(&paul)),
             200,

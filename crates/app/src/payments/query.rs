@@ -54,4 +54,23 @@ impl App {
             Ok(PaymentSummary::of(&payments, total))
         })
     }
+
+    /// The payment state of each of a page of orders found by
+    /// [`App::search_orders`], in the same order.
+    ///
+    /// # Errors
+    /// [`AppError::Store`] when the database fails.
+    pub async fn payment_states(
+        &self,
+        orders: &[ports::OrderSummary],
+    ) -> Result<Vec<domain::payment::OrderPaymentState>, AppError> {
+        transaction!(self, TxMode::Read, |tx| {
+            let mut states = Vec::with_capacity(orders.len());
+            for order in orders {
+                let payments = tx.payments_of(order.id).await?;
+                states.push(PaymentSummary::of(&payments, order.total_ttc).state);
+            }
+            Ok(states)
+        })
+    }
 }

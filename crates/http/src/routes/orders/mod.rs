@@ -235,6 +235,9 @@ pub struct OrderSummaryDto {
     /// Its total to pay.
     #[schema(value_type = String)]
     pub total_ttc: rust_decimal::Decimal,
+    /// Where its payment is: `awaiting_payment`, `last_payment_failed` or `paid` (see
+    /// `GET /api/v1/orders/{number}/payments`).
+    pub payment_state: String,
 }
 
 fn time_param(text: &Option<String>, name: &str) -> Result<Option<OffsetDateTime>, Problem> {
@@ -298,12 +301,15 @@ pub(crate) async fn search(
         },
     };
     let page = state.app.search_orders(&caller, &query).await?;
+    let payment_states = state.app.payment_states(&page.items).await?;
     Ok(axum::Json(OrderPage {
         total: page.total,
         items: page
             .items
             .into_iter()
-            .map(|s| OrderSummaryDto {
+            .zip(payment_states)
+            .map(|(s, payment)| OrderSummaryDto {
+                payment_state: payment.as_str().to_owned(),
                 id: s.id.to_string(),
                 number: s.number.to_string(),
                 customer: s.customer.to_string(),
