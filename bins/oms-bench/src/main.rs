@@ -68,6 +68,13 @@ struct Fixture {
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
+    // `OMS_LOG=sqlx::query=debug` lists the statements each order runs.
+    if let Ok(filter) = tracing_subscriber::EnvFilter::try_from_env("OMS_LOG") {
+        tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .init();
+    }
     let args = Args::parse();
     match run(&args).await {
         Ok(report) => {
