@@ -56,13 +56,22 @@ pub struct Checkout {
     pub on_shortage: ShortagePolicy,
 }
 
+/// The cart [`App::open_cart`] gives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenedCart {
+    /// The cart.
+    pub cart: Cart,
+    /// Whether it was made now (else it is the customer's existing one).
+    pub created: bool,
+}
+
 impl App {
     /// A new empty cart: a customer's own (their existing cart if they have one), or a
     /// guest's, whose unguessable id is the only way back to it.
     ///
     /// # Errors
     /// [`AppError::Store`] when the database fails.
-    pub async fn open_cart(&self, caller: &Caller) -> Result<Cart, AppError> {
+    pub async fn open_cart(&self, caller: &Caller) -> Result<OpenedCart, AppError> {
         let owner = match caller.access {
             Access::Customer(me) => Some(me),
             _ => None,
@@ -72,11 +81,17 @@ impl App {
         transaction!(self, TxMode::Write, |tx| {
             if let Some(owner) = owner {
                 if let Some(existing) = tx.cart_of(owner).await? {
-                    return Ok(existing);
+                    return Ok(OpenedCart {
+                        cart: existing,
+                        created: false,
+                    });
                 }
             }
             tx.save_cart(&fresh).await?;
-            Ok(fresh.clone())
+            Ok(OpenedCart {
+                cart: fresh.clone(),
+                created: true,
+            })
         })
     }
 

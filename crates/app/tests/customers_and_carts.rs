@@ -229,7 +229,7 @@ async fn a_guest_cart_survives_is_claimed_and_is_emptied_by_checkout() {
         access: app::Access::Program,
         actor: domain::order::Actor::new("guest").unwrap(),
     };
-    let cart = shop.app.open_cart(&guest).await.unwrap();
+    let cart = shop.app.open_cart(&guest).await.unwrap().cart;
     assert!(cart.owner.is_none());
     let view = shop
         .app
@@ -286,7 +286,7 @@ async fn a_guest_cart_survives_is_claimed_and_is_emptied_by_checkout() {
         "not_found"
     );
     assert_eq!(
-        shop.app.open_cart(&customer(&marie)).await.unwrap().id,
+        shop.app.open_cart(&customer(&marie)).await.unwrap().cart.id,
         cart.id
     );
 
@@ -312,7 +312,7 @@ async fn a_guest_cart_survives_is_claimed_and_is_emptied_by_checkout() {
             .code(),
         "not_found"
     );
-    let empty = shop.app.open_cart(&customer(&marie)).await.unwrap();
+    let empty = shop.app.open_cart(&customer(&marie)).await.unwrap().cart;
     assert_ne!(empty.id, cart.id);
     assert_eq!(
         shop.app
@@ -335,7 +335,7 @@ async fn a_failed_checkout_leaves_the_cart_as_it_was() {
         "marie@example.fr",
     )
     .await;
-    let cart = shop.app.open_cart(&customer(&marie)).await.unwrap();
+    let cart = shop.app.open_cart(&customer(&marie)).await.unwrap().cart;
     shop.app
         .add_to_cart(
             &customer(&marie),

@@ -171,7 +171,8 @@ impl From<&CartView> for CartDto {
 #[utoipa::path(
     post, path = "/api/v1/carts", tag = "carts",
     responses(
-        (status = 201, description = "A new cart, or the customer's existing one", body = CartDto),
+        (status = 201, description = "A new cart", body = CartDto),
+        (status = 200, description = "The customer's existing cart", body = CartDto),
         (status = 401, description = "A token was sent, but it does not work", body = Problem, content_type = "application/problem+json"),
     ),
     security((), ("bearer" = []))
@@ -181,9 +182,14 @@ pub(crate) async fn open(
     MaybeAuthenticated(caller): MaybeAuthenticated,
 ) -> Result<(StatusCode, axum::Json<CartDto>), Problem> {
     let caller = caller_or_guest(caller)?;
-    let cart = state.app.open_cart(&caller).await?;
-    let view = state.app.cart(&caller, cart.id).await?;
-    Ok((StatusCode::CREATED, axum::Json(CartDto::from(&view))))
+    let opened = state.app.open_cart(&caller).await?;
+    let view = state.app.cart(&caller, opened.cart.id).await?;
+    let status = if opened.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, axum::Json(CartDto::from(&view))))
 }
 
 /// A cart with its lines (the article, the quantity, whether the stock covers it) and its
