@@ -114,19 +114,25 @@ impl Writer {
             self.group().open = false;
         }
         let open = self.group().open;
-        if !open {
-            sqlx::query("BEGIN IMMEDIATE")
+        if open {
+            if let Err(err) = sqlx::query("SAVEPOINT unit")
                 .execute(&mut **connection)
                 .await
-                .map_err(translate)?;
+            {
+                self.end_group(connection, Err(err.to_string())).await;
+                return Err(translate(err));
+            }
+        } else {
+            // One round trip to the connection's thread for both.
+            if let Err(err) = sqlx::query("BEGIN IMMEDIATE; SAVEPOINT unit")
+                .execute(&mut **connection)
+                .await
+            {
+                // Whichever failed, nothing is open for anybody.
+                let _ = sqlx::query("ROLLBACK").execute(&mut **connection).await;
+                return Err(translate(err));
+            }
             self.group().open = true;
-        }
-        if let Err(err) = sqlx::query("SAVEPOINT unit")
-            .execute(&mut **connection)
-            .await
-        {
-            self.end_group(connection, Err(err.to_string())).await;
-            return Err(translate(err));
         }
         Ok(WriteUnit {
             writer: self.clone(),
@@ -171,6 +177,12 @@ impl Writer {
             // either way, none of the group is stored.
             let _ = sqlx::query("ROLLBACK").execute(&mut *connection).await;
         }
+        self.finish_group(outcome);
+    }
+
+    /// Marks the group ended (its outer transaction committed or rolled back) and tells
+    /// every member how.
+    fn finish_group(&self, outcome: Outcome) {
         let members = {
             let mut group = self.group();
             group.open = false;
@@ -201,15 +213,32 @@ impl WriteUnit {
             return Err(lost("the database was closed"));
         };
         let writer = self.writer.clone();
-        if let Err(err) = sqlx::query("RELEASE unit").execute(&mut **connection).await {
-            // The outer transaction is gone: nothing of the group was stored.
-            let why = err.to_string();
-            writer.end_group(connection, Err(why.clone())).await;
-            return Err(lost(&why));
-        }
         let (sender, receiver) = oneshot::channel();
-        writer.group().members.push(sender);
-        writer.commit_if_due(connection).await;
+        let alone = {
+            let group = writer.group();
+            group.members.is_empty() && writer.waiting.load(Ordering::SeqCst) == 0
+        };
+        if alone {
+            // Nobody else is in the group nor waiting to join: release and commit in one
+            // round trip to the connection's thread.
+            let done = sqlx::query("RELEASE unit; COMMIT")
+                .execute(&mut **connection)
+                .await;
+            writer.group().members.push(sender);
+            match done {
+                Ok(_) => writer.finish_group(Ok(())),
+                Err(err) => writer.end_group(connection, Err(err.to_string())).await,
+            }
+        } else {
+            if let Err(err) = sqlx::query("RELEASE unit").execute(&mut **connection).await {
+                // The outer transaction is gone: nothing of the group was stored.
+                let why = err.to_string();
+                writer.end_group(connection, Err(why.clone())).await;
+                return Err(lost(&why));
+            }
+            writer.group().members.push(sender);
+            writer.commit_if_due(connection).await;
+        }
         drop(guard);
         match receiver.await {
             Ok(Ok(())) => Ok(()),
