@@ -70,6 +70,19 @@ pub trait OutboxStore: Send {
     /// [`StoreError::Duplicate`] when a message with this id exists.
     async fn enqueue(&mut self, message: &OutboxMessage) -> Result<(), StoreError>;
 
+    /// Writes several new messages, as [`OutboxStore::enqueue`] of each, in one go where
+    /// the database allows (what a use case writes is kept only if its transaction commits,
+    /// which it does not after an error).
+    ///
+    /// # Errors
+    /// [`StoreError::Duplicate`] when one of them has the id of a stored message.
+    async fn enqueue_all(&mut self, messages: &[OutboxMessage]) -> Result<(), StoreError> {
+        for message in messages {
+            self.enqueue(message).await?;
+        }
+        Ok(())
+    }
+
     /// Messages in a state, oldest first, at most `limit`.
     async fn messages(
         &mut self,

@@ -55,6 +55,49 @@ impl OutboxStore for SqliteTx {
         Ok(())
     }
 
+    async fn enqueue_all(&mut self, messages: &[OutboxMessage]) -> Result<(), StoreError> {
+        match messages {
+            [] => Ok(()),
+            [one] => self.enqueue(one).await,
+            _ => {
+                // One statement, so one round trip to the connection's thread.
+                let mut insert = sqlx::QueryBuilder::new(
+                    "INSERT INTO outbox (id, topic, recipient, payload, status, attempts, \
+                     created_at, next_attempt_at, last_error) ",
+                );
+                let mut payloads = Vec::with_capacity(messages.len());
+                for m in messages {
+                    payloads.push(
+                        serde_json::to_string(&m.payload)
+                            .map_err(|e| StoreError::Other(Box::new(e)))?,
+                    );
+                }
+                insert.push_values(messages.iter().zip(payloads), |mut row, (m, payload)| {
+                    row.push_bind(m.id.to_string())
+                        .push_bind(m.topic.clone())
+                        .push_bind(m.recipient.clone())
+                        .push_bind(payload)
+                        .push_bind(m.status.as_str())
+                        .push_bind(m.attempts)
+                        .push_bind(micros(m.created_at))
+                        .push_bind(micros(m.next_attempt_at))
+                        .push_bind(m.last_error.clone());
+                });
+                let ids = messages
+                    .iter()
+                    .map(|m| m.id.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                insert
+                    .build()
+                    .execute(self.conn())
+                    .await
+                    .map_err(duplicate("message", ids))?;
+                Ok(())
+            }
+        }
+    }
+
     async fn messages(
         &mut self,
         status: MessageStatus,

@@ -46,8 +46,18 @@ fn due(order: &Commande, paid_on: Option<Date>) -> serde_json::Value {
     })
 }
 
-/// Queues the invoicing of `order`, in the transaction that validates it on account
-/// (`paid_on` `None`) or records the payment that completes it.
+/// The message that queues the invoicing of `order`, written in the transaction that
+/// validates it on account (`paid_on` `None`) or records the payment that completes it.
+pub(crate) fn invoice_due_message(
+    ids: &dyn IdSource,
+    order: &Commande,
+    paid_on: Option<Date>,
+    now: OffsetDateTime,
+) -> OutboxMessage {
+    new_message(ids, INVOICE_DUE, None, due(order, paid_on), now)
+}
+
+/// Queues the invoicing of `order` (see [`invoice_due_message`]).
 pub(crate) async fn invoice_due(
     tx: &mut (dyn OutboxStore + '_),
     ids: &dyn IdSource,
@@ -55,8 +65,9 @@ pub(crate) async fn invoice_due(
     paid_on: Option<Date>,
     now: OffsetDateTime,
 ) -> Result<(), AppError> {
-    let m = new_message(ids, INVOICE_DUE, None, due(order, paid_on), now);
-    Ok(tx.enqueue(&m).await?)
+    Ok(tx
+        .enqueue(&invoice_due_message(ids, order, paid_on, now))
+        .await?)
 }
 
 /// Queues the credit note of a cancelled order, in the transaction that cancels it; it is

@@ -3,7 +3,6 @@
 //! Each change locks the order, applies the domain's rule, and stores the order with its
 //! history, its stock movements, its messages and the record of who changed what.
 
-use domain::billing::invoiced_at_validation;
 use domain::ids::{AdresseId, TiersId};
 use domain::money::{Amount, Quantity};
 use domain::order::{
@@ -114,9 +113,6 @@ impl App {
             let customer = existing_tiers(&mut *tx, order.parties().customer).await?;
             let site = existing_societe(&mut *tx, order.site()).await?;
             messages::order_validated(&mut *tx, &*self.ids, &order, &customer, &site, now).await?;
-            if invoiced_at_validation(order.source()) {
-                billing::invoice_due(&mut *tx, &*self.ids, &order, None, now).await?;
-            }
             Ok(ValidatedOrder { order, reduced })
         })
     }

@@ -1,10 +1,12 @@
 //! The messages an order's life sends, written to the outbox in the same transaction as
 //! the change that causes them.
 
+use domain::billing::invoiced_at_validation;
 use domain::order::Commande;
 use domain::party::{Societe, Tiers};
 use ports::OutboxStore;
 
+use crate::billing;
 use crate::outbox::new_message;
 use serde_json::json;
 use time::OffsetDateTime;
@@ -31,7 +33,8 @@ fn payload(order: &Commande, customer: &Tiers, site: &Societe) -> serde_json::Va
 }
 
 /// Queues what a validated order sends: the customer's confirmation (when they have an
-/// email) and the notice to the site (when it has one).
+/// email), the notice to the site (when it has one), and for an order on account the
+/// issuing of its invoice.
 pub(crate) async fn order_validated(
     tx: &mut (dyn OutboxStore + '_),
     ids: &dyn ports::IdSource,
@@ -40,28 +43,31 @@ pub(crate) async fn order_validated(
     site: &Societe,
     now: OffsetDateTime,
 ) -> Result<(), AppError> {
+    let mut outgoing = Vec::with_capacity(3);
     let body = payload(order, customer, site);
     if let Some(email) = &customer.details.email {
-        let confirmation = new_message(
+        outgoing.push(new_message(
             ids,
             ORDER_CONFIRMATION,
             Some(email.to_string()),
             body.clone(),
             now,
-        );
-        tx.enqueue(&confirmation).await?;
+        ));
     }
     if let Some(email) = &site.email {
-        let notice = new_message(
+        outgoing.push(new_message(
             ids,
             ORDER_VALIDATED_INTERNAL,
             Some(email.to_string()),
             body,
             now,
-        );
-        tx.enqueue(&notice).await?;
+        ));
     }
-    Ok(())
+    if invoiced_at_validation(order.source()) {
+        outgoing.push(billing::invoice_due_message(ids, order, None, now));
+    }
+    // One write for all of them.
+    Ok(tx.enqueue_all(&outgoing).await?)
 }
 
 /// Queues the customer's notice of a cancelled order (when they have an email).

@@ -6,7 +6,6 @@
 
 use std::collections::HashMap;
 
-use domain::billing::invoiced_at_validation;
 use domain::calendar::planned_delivery;
 use domain::catalogue::Article;
 use domain::ids::{ArticleId, CommandeId};
@@ -23,7 +22,6 @@ use serde::Serialize;
 
 use super::fit::{fit_to_stock, StockLine};
 use super::{access, messages, LineRequest, OrderRequest, ShortagePolicy};
-use crate::billing;
 use crate::catalogue::{find_article, ArticleKey};
 use crate::fingerprint::fingerprint;
 use crate::parties::existing_tiers;
@@ -239,9 +237,6 @@ impl App {
         tx.insert_order(&order).await?;
         if validate {
             messages::order_validated(&mut *tx, &*self.ids, &order, &customer, &site, now).await?;
-            if invoiced_at_validation(order.source()) {
-                billing::invoice_due(&mut *tx, &*self.ids, &order, None, now).await?;
-            }
         }
         Ok(PlacedOrder {
             order,

@@ -225,11 +225,9 @@ pub async fn outbox_messages_are_kept(db: Arc<dyn Database>) {
     };
 
     let mut tx = write(&db).await;
-    for m in [&newest, &older, &sent, &failed] {
-        tx.enqueue(m)
-            .await
-            .expect("enqueue of a new message must succeed");
-    }
+    tx.enqueue_all(&[newest.clone(), older.clone(), sent.clone(), failed.clone()])
+        .await
+        .expect("enqueue_all of new messages must succeed");
     commit(tx).await;
     let mut tx = write(&db).await;
     tx.enqueue(&oldest)
@@ -270,6 +268,18 @@ pub async fn outbox_messages_are_kept(db: Arc<dyn Database>) {
         topic: "other".to_owned(),
         ..outbox_message(newest.id, "other", at(100))
     };
+    assert_duplicate(
+        tx.enqueue_all(&[
+            outbox_message(ids.message(), "other", at(100)),
+            clash.clone(),
+        ])
+        .await,
+        None,
+        None,
+        "enqueue_all of messages one of which has the id of a stored message",
+    );
+    rollback(tx).await;
+    let mut tx = write(&db).await;
     assert_duplicate(
         tx.enqueue(&clash).await,
         None,
