@@ -67,6 +67,45 @@ impl OutboxStore for PostgresTransaction {
         }
     }
 
+    async fn enqueue_all(&mut self, messages: &[OutboxMessage]) -> Result<(), StoreError> {
+        if messages.len() < 2 {
+            for message in messages {
+                self.enqueue(message).await?;
+            }
+            return Ok(());
+        }
+        // One statement: one round trip to the server for all of them.
+        let mut insert = sqlx::QueryBuilder::new(
+            "INSERT INTO outbox (id, topic, recipient, payload, status, attempts, created_at, \
+                                 next_attempt_at, last_error) ",
+        );
+        insert.push_values(messages, |mut row, m| {
+            row.push_bind(uuid(m.id.as_u128()))
+                .push_bind(m.topic.clone())
+                .push_bind(m.recipient.clone())
+                .push_bind(Json(m.payload.clone()))
+                .push_bind(m.status.as_str())
+                .push_bind(i64::from(m.attempts))
+                .push_bind(m.created_at)
+                .push_bind(m.next_attempt_at)
+                .push_bind(m.last_error.clone());
+        });
+        insert.push(" ON CONFLICT DO NOTHING");
+        let r = insert.build().execute(self.conn()).await;
+        if self.done(r)?.rows_affected() == messages.len() as u64 {
+            Ok(())
+        } else {
+            Err(StoreError::Duplicate {
+                entity: "message",
+                key: messages
+                    .iter()
+                    .map(|m| m.id.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })
+        }
+    }
+
     async fn messages(
         &mut self,
         status: MessageStatus,
