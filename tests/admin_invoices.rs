@@ -185,6 +185,8 @@ fn the_worker_invoices_a_validated_order_then_credits_it_when_cancelled() {
             "--force",
         ]);
         assert!(pdf(&out));
+        // The invoice as issued from stored data passes the official Factur-X checks.
+        oms_e2e::facturx::check(&[&out]);
         let xml = admin.ok(&["invoices", "xml", &number]);
         assert!(xml.contains("<rsm:CrossIndustryInvoice"), "[{label}] {xml}");
         assert!(xml.contains(&number));
@@ -256,6 +258,15 @@ fn the_worker_invoices_a_validated_order_then_credits_it_when_cancelled() {
             number.as_str(),
             "[{label}] {credit}"
         );
+        let credit_pdf = files.join("credit-note.pdf");
+        admin.ok(&[
+            "invoices",
+            "pdf",
+            credit_number,
+            "--out",
+            credit_pdf.to_str().unwrap(),
+        ]);
+        oms_e2e::facturx::check(&[&credit_pdf]);
         let shown = admin.ok(&["invoices", "show", credit_number]);
         assert!(
             shown.contains(&format!("Avoir {credit_number}")),

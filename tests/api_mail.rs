@@ -221,6 +221,10 @@ fn emails_wait_for_the_mail_server_and_arrive_once_with_their_documents() {
                 .any(|w| w == b"factur-x.xml"),
             "[{label}] the invoice embeds factur-x.xml"
         );
+        // The invoice as emailed passes the official Factur-X checks.
+        let emailed = temp_dir(db, "facturx").join(&names[0]);
+        std::fs::write(&emailed, pdf).unwrap();
+        oms_e2e::facturx::check(&[&emailed]);
         drop(server);
     });
 }

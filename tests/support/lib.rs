@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod api;
 pub mod databases;
+pub mod facturx;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
