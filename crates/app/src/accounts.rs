@@ -224,7 +224,7 @@ impl App {
             return Err(refused("the token is not a session token"));
         }
         let hash = token_hash(token);
-        let found = transaction!(self, TxMode::Read, |tx| { Ok(tx.find_token(&hash).await?) })?;
+        let found = self.db.find_session(&hash).await?;
         let Some((session, account)) = found else {
             return Err(refused("unknown token"));
         };

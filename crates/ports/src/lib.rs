@@ -155,6 +155,23 @@ pub trait Database: Send + Sync + 'static {
     /// [`StoreError::Retryable`] when it is too busy to start one now.
     async fn begin(&self, mode: TxMode) -> Result<Box<dyn Transaction>, StoreError>;
 
+    /// The session token with this hash and its account, as
+    /// [`AccountStore::find_token`] gives them, read on its own: what every authenticated
+    /// request asks first. One statement needs no transaction around it, so adapters answer
+    /// it in one round trip; by default, in a read transaction.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database fails.
+    async fn find_session(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<(SessionToken, domain::account::Account)>, StoreError> {
+        let mut tx = self.begin(TxMode::Read).await?;
+        let found = tx.find_token(token_hash).await?;
+        tx.commit().await?;
+        Ok(found)
+    }
+
     /// Checks that the database answers.
     ///
     /// # Errors

@@ -220,15 +220,7 @@ impl AccountStore for PostgresTransaction {
         &mut self,
         hash: &str,
     ) -> Result<Option<(SessionToken, Account)>, StoreError> {
-        let r = sqlx::query(
-            "SELECT t.hash, t.created_at AS token_created_at, t.expires_at, t.revoked_at, \
-                    a.id, a.login, a.role, a.site_id, a.tiers_id, a.created_at, a.disabled \
-             FROM session_tokens t JOIN accounts a ON a.id = t.account_id \
-             WHERE t.hash = $1",
-        )
-        .bind(hash)
-        .fetch_optional(self.conn())
-        .await;
+        let r = session_query(hash).fetch_optional(self.conn()).await;
         let Some(row) = self.done(r)? else {
             return Ok(None);
         };
@@ -264,4 +256,34 @@ impl AccountStore for PostgresTransaction {
         .await;
         Ok(self.done(r)?.rows_affected())
     }
+}
+
+/// The statement that finds a token and its account.
+fn session_query(
+    hash: &str,
+) -> sqlx::query::Query<'_, sqlx::Postgres, sqlx::postgres::PgArguments> {
+    sqlx::query(
+        "SELECT t.hash, t.created_at AS token_created_at, t.expires_at, t.revoked_at, \
+                a.id, a.login, a.role, a.site_id, a.tiers_id, a.created_at, a.disabled \
+         FROM session_tokens t JOIN accounts a ON a.id = t.account_id \
+         WHERE t.hash = $1",
+    )
+    .bind(hash)
+}
+
+/// The token with this hash and its account, in one statement outside any transaction
+/// (for [`ports::Database::find_session`]).
+pub(crate) async fn session(
+    pool: &sqlx::PgPool,
+    hash: &str,
+) -> Result<Option<(SessionToken, Account)>, StoreError> {
+    let row = session_query(hash)
+        .fetch_optional(pool)
+        .await
+        .map_err(crate::error::translate)?;
+    row.map(|row| {
+        let account = account(&row)?;
+        Ok((token(&row, account.id)?, account))
+    })
+    .transpose()
 }

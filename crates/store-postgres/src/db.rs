@@ -176,6 +176,13 @@ impl Database for PostgresDatabase {
         Ok(Box::new(PostgresTransaction { tx, failure: None }))
     }
 
+    async fn find_session(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<(ports::SessionToken, domain::account::Account)>, StoreError> {
+        crate::accounts::session(&self.pool, token_hash).await
+    }
+
     async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1")
             .execute(&self.pool)

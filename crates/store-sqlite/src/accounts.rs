@@ -188,20 +188,7 @@ impl AccountStore for SqliteTx {
         &mut self,
         hash: &str,
     ) -> Result<Option<(SessionToken, Account)>, StoreError> {
-        let sql = format!(
-            "SELECT {TOKEN_COLUMNS} FROM session_tokens t \
-             JOIN accounts a ON a.id = t.account_id WHERE t.hash = ?"
-        );
-        let row = sqlx::query(&sql)
-            .bind(hash)
-            .fetch_optional(self.conn())
-            .await
-            .map_err(translate)?;
-        row.map(|row| {
-            let account = account(&row)?;
-            Ok((token(&row, account.id)?, account))
-        })
-        .transpose()
+        session(self.conn(), hash).await
     }
 
     async fn revoke_token(&mut self, hash: &str, at: OffsetDateTime) -> Result<bool, StoreError> {
@@ -232,4 +219,26 @@ impl AccountStore for SqliteTx {
         .map_err(translate)?;
         Ok(done.rows_affected())
     }
+}
+
+/// The token with this hash and its account, in one statement on any connection (a
+/// transaction's, or the readers' pool for [`ports::Database::find_session`]).
+pub(crate) async fn session<'e>(
+    executor: impl sqlx::SqliteExecutor<'e>,
+    hash: &str,
+) -> Result<Option<(SessionToken, Account)>, StoreError> {
+    let sql = format!(
+        "SELECT {TOKEN_COLUMNS} FROM session_tokens t \
+         JOIN accounts a ON a.id = t.account_id WHERE t.hash = ?"
+    );
+    let row = sqlx::query(&sql)
+        .bind(hash)
+        .fetch_optional(executor)
+        .await
+        .map_err(translate)?;
+    row.map(|row| {
+        let account = account(&row)?;
+        Ok((token(&row, account.id)?, account))
+    })
+    .transpose()
 }

@@ -315,6 +315,13 @@ impl Database for SqliteDatabase {
         Ok(Box::new(SqliteTx::single(tx)))
     }
 
+    async fn find_session(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<(ports::SessionToken, domain::account::Account)>, StoreError> {
+        crate::accounts::session(&self.reader, token_hash).await
+    }
+
     async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1")
             .execute(&self.reader)

@@ -214,10 +214,17 @@ pub async fn accounts_are_stored_once_per_login(db: Arc<dyn Database>) {
     commit(tx).await;
 }
 
+/// What `find_token` gives in a read transaction, checked to be what
+/// `Database::find_session` gives on its own.
 async fn find_token(db: &Arc<dyn Database>, hash: &str) -> Option<(SessionToken, Account)> {
     let mut tx = read(db).await;
     let found = tx.find_token(hash).await.expect("find_token");
     commit(tx).await;
+    assert_eq!(
+        db.find_session(hash).await.expect("find_session"),
+        found,
+        "Database::find_session must give what find_token gives"
+    );
     found
 }
 
