@@ -188,7 +188,9 @@ impl App {
         let now = self.now();
         let lifetime = match account.role {
             AccountRole::Customer => self.settings.customer_session,
-            AccountRole::Admin | AccountRole::OrderTaker { .. } => self.settings.staff_session,
+            AccountRole::Admin | AccountRole::OrderTaker { .. } | AccountRole::Program => {
+                self.settings.staff_session
+            }
         };
         let token = format!(
             "{TOKEN_PREFIX}{:032x}{:032x}",
@@ -311,6 +313,7 @@ pub fn caller_of(account: &Account) -> Result<Caller, AppError> {
         .map_err(|e| AppError::Store(StoreError::Corrupt(e.to_string())))?;
     let access = match (account.role, account.tiers) {
         (AccountRole::Admin, _) => Access::Staff,
+        (AccountRole::Program, _) => Access::Program,
         (AccountRole::OrderTaker { site }, Some(tiers)) => Access::OrderTaker { site, tiers },
         (AccountRole::Customer, Some(tiers)) => Access::Customer(tiers),
         (_, None) => {

@@ -21,6 +21,9 @@ pub enum AccountRole {
     },
     /// A customer: their own carts, orders and details only.
     Customer,
+    /// Another program (a marketplace, an ERP): places orders of source `api` and sees
+    /// those only; no person behind it.
+    Program,
 }
 
 impl AccountRole {
@@ -30,6 +33,7 @@ impl AccountRole {
             AccountRole::Admin => "admin",
             AccountRole::OrderTaker { .. } => "order_taker",
             AccountRole::Customer => "customer",
+            AccountRole::Program => "program",
         }
     }
 }

@@ -521,3 +521,82 @@ async fn a_disabled_account_cannot_log_in_until_enabled_again() {
     .await
     .problem(404, "not_found");
 }
+
+#[tokio::test]
+async fn a_program_places_orders_of_source_api_and_reaches_nothing_else() {
+    let api = Api::new().await;
+    let admin = api.admin_token().await;
+    let created = api
+        .call(
+            Method::POST,
+            "/api/v1/accounts",
+            Some(&admin),
+            Some(json!({"login": "erp@example.fr", "password": PASSWORD, "role": "program"})),
+        )
+        .await;
+    assert_eq!(created.ok(201)["role"], "program");
+    // A program has no person behind it.
+    let refused = api
+        .call(
+            Method::POST,
+            "/api/v1/accounts",
+            Some(&admin),
+            Some(
+                json!({"login": "erp2@example.fr", "password": PASSWORD, "role": "program",
+                    "person": created.ok(201)["id"]}),
+            ),
+        )
+        .await;
+    assert_eq!(refused.problem(422, "validation")["field"], "person");
+    let program = api.login("erp@example.fr", PASSWORD).await;
+    let me = api
+        .call(Method::GET, "/api/v1/me", Some(&program), None)
+        .await;
+    assert_eq!(me.ok(200)["role"], "program");
+
+    let marie = api.signup("marie@example.fr", PASSWORD).await;
+    let placed = api
+        .call(
+            Method::POST,
+            "/api/v1/orders",
+            Some(&program),
+            Some(json!({
+                "customer": marie["person"]["id"],
+                "delivery_address": marie["address"]["id"],
+                "lines": [{"article": "VIS-M6", "quantity": 2}],
+            })),
+        )
+        .await;
+    let order = placed.ok(201)["order"].clone();
+    assert_eq!(order["source"], "api");
+    let number = order["number"].as_str().unwrap();
+    api.call(
+        Method::GET,
+        &format!("/api/v1/orders/{number}"),
+        Some(&program),
+        None,
+    )
+    .await
+    .ok(200);
+    let listed = api
+        .call(Method::GET, "/api/v1/orders", Some(&program), None)
+        .await;
+    let listed = listed.ok(200);
+    assert!(
+        listed["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|o| o["source"] == "api"),
+        "{listed}"
+    );
+    // Nothing of the back office: people are not found, as for a customer.
+    api.call(
+        Method::GET,
+        &format!("/api/v1/people/{}", marie["person"]["id"].as_str().unwrap()),
+        Some(&program),
+        None,
+    )
+    .await
+    .problem(404, "not_found");
+}

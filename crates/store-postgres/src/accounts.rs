@@ -27,6 +27,7 @@ fn role(name: &str, site: Option<SocieteId>) -> Result<AccountRole, String> {
     match (name, site) {
         ("admin", _) => Ok(AccountRole::Admin),
         ("customer", _) => Ok(AccountRole::Customer),
+        ("program", _) => Ok(AccountRole::Program),
         ("order_taker", Some(site)) => Ok(AccountRole::OrderTaker { site }),
         ("order_taker", None) => Err("an order taker without a site".to_owned()),
         (other, _) => Err(format!("{other:?} is not an account role")),
@@ -37,7 +38,7 @@ fn role(name: &str, site: Option<SocieteId>) -> Result<AccountRole, String> {
 fn site_of(role: AccountRole) -> Option<u128> {
     match role {
         AccountRole::OrderTaker { site } => Some(site.as_u128()),
-        AccountRole::Admin | AccountRole::Customer => None,
+        AccountRole::Admin | AccountRole::Customer | AccountRole::Program => None,
     }
 }
 

@@ -39,6 +39,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "invoices",
         include_str!("../migrations/0005_invoices.sql"),
     ),
+    (
+        6,
+        "program accounts",
+        include_str!("../migrations/0006_program_accounts.sql"),
+    ),
 ];
 
 /// How long a transaction waits for a row lock before giving up with a retryable error,

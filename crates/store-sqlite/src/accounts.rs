@@ -24,6 +24,7 @@ fn role(name: &str, site: Option<SocieteId>) -> Result<AccountRole, String> {
     match (name, site) {
         ("admin", _) => Ok(AccountRole::Admin),
         ("customer", _) => Ok(AccountRole::Customer),
+        ("program", _) => Ok(AccountRole::Program),
         ("order_taker", Some(site)) => Ok(AccountRole::OrderTaker { site }),
         ("order_taker", None) => Err("an order taker without a site".to_owned()),
         (other, _) => Err(format!("unknown name {other:?}")),
@@ -34,7 +35,7 @@ fn role(name: &str, site: Option<SocieteId>) -> Result<AccountRole, String> {
 fn site_of(role: AccountRole) -> Option<String> {
     match role {
         AccountRole::OrderTaker { site } => Some(site.to_string()),
-        AccountRole::Admin | AccountRole::Customer => None,
+        AccountRole::Admin | AccountRole::Customer | AccountRole::Program => None,
     }
 }
 

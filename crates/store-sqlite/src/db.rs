@@ -42,6 +42,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "invoices",
         include_str!("../migrations/0005_invoices.sql"),
     ),
+    (
+        6,
+        "program accounts",
+        include_str!("../migrations/0006_program_accounts.sql"),
+    ),
 ];
 
 /// How long a connection waits for a lock held by another process before giving up.
@@ -260,7 +265,7 @@ fn unavailable(err: sqlx::Error) -> StoreError {
 
 /// The embedded migrations, as a source for sqlx's migrator.
 #[derive(Debug)]
-struct Embedded;
+struct Embedded(&'static [(i64, &'static str, &'static str)]);
 
 impl<'s> MigrationSource<'s> for Embedded {
     fn resolve(
@@ -272,8 +277,9 @@ impl<'s> MigrationSource<'s> for Embedded {
                 + 's,
         >,
     > {
-        Box::pin(async {
-            Ok(MIGRATIONS
+        Box::pin(async move {
+            Ok(self
+                .0
                 .iter()
                 .map(|&(version, description, sql)| {
                     Migration::new(
@@ -290,7 +296,9 @@ impl<'s> MigrationSource<'s> for Embedded {
 }
 
 async fn migrate(pool: &SqlitePool) -> Result<(), StoreError> {
-    let migrator = Migrator::new(Embedded).await.map_err(migrate_error)?;
+    let migrator = Migrator::new(Embedded(MIGRATIONS))
+        .await
+        .map_err(migrate_error)?;
     migrator.run(pool).await.map_err(migrate_error)
 }
 
@@ -556,5 +564,53 @@ mod tests {
             "the statement before the failed one stays, the failed one is undone whole, \
              the one after it never runs"
         );
+    }
+
+    /// Migration 6 builds the accounts table again (to allow program accounts): the
+    /// accounts and the session tokens that refer to them come through.
+    #[tokio::test]
+    async fn accounts_and_their_tokens_survive_migration_6() {
+        let path = fresh_file();
+        let options = SqliteConnectOptions::from_str(&format!("sqlite://{path}"))
+            .unwrap()
+            .create_if_missing(true)
+            .foreign_keys(true);
+        create_folder(options.get_filename()).unwrap();
+        let pool = pool_options(1).connect_with(options).await.unwrap();
+        Migrator::new(Embedded(&MIGRATIONS[..5]))
+            .await
+            .unwrap()
+            .run(&pool)
+            .await
+            .unwrap();
+        sqlx::query(
+            "INSERT INTO accounts (id, login, role, site_id, tiers_id, password_hash, created_at, disabled) \
+             VALUES ('0190f5e2-7b1c-7c3e-9a55-2f1d3c4b5a69', 'admin@example.fr', 'admin', NULL, NULL, 'h', 1, 0); \
+             INSERT INTO session_tokens (hash, account_id, created_at, expires_at, revoked_at) \
+             VALUES ('abc', '0190f5e2-7b1c-7c3e-9a55-2f1d3c4b5a69', 1, 2, NULL);",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        pool.close().await;
+
+        let db = SqliteDatabase::open(&format!("sqlite://{path}")).await.unwrap();
+        let (token, account) = db.find_session("abc").await.unwrap().unwrap();
+        assert_eq!(account.login.as_str(), "admin@example.fr");
+        assert_eq!(token.account, account.id);
+        let mut unit = db.grouped.as_ref().unwrap().begin().await.unwrap();
+        let violations: Vec<(String,)> = sqlx::query_as("PRAGMA foreign_key_check")
+            .fetch_all(unit.conn())
+            .await
+            .unwrap();
+        assert!(violations.is_empty(), "{violations:?}");
+        sqlx::query(
+            "INSERT INTO accounts (id, login, role, site_id, tiers_id, password_hash, created_at, disabled) \
+             VALUES ('0190f5e2-7b1c-7c3e-9a55-2f1d3c4b5a70', 'erp@example.fr', 'program', NULL, NULL, 'h', 1, 0)",
+        )
+        .execute(unit.conn())
+        .await
+        .expect("a program account is allowed");
+        unit.rollback().await.unwrap();
     }
 }

@@ -169,7 +169,7 @@ impl From<&Account> for AccountDto {
             role: a.role.as_str().to_owned(),
             site: match a.role {
                 AccountRole::OrderTaker { site } => Some(site.to_string()),
-                AccountRole::Admin | AccountRole::Customer => None,
+                AccountRole::Admin | AccountRole::Customer | AccountRole::Program => None,
             },
             person: a.tiers.map(|t| t.to_string()),
             created_at: a.created_at,
@@ -576,6 +576,8 @@ pub enum StaffRole {
     Admin,
     /// An order taker at a site.
     OrderTaker,
+    /// Another program: places orders of source `api` and sees those only.
+    Program,
 }
 
 /// A staff account to create.
@@ -587,7 +589,7 @@ pub struct NewAccountInput {
     pub login: String,
     /// The password: 12 to 256 characters.
     pub password: Secret,
-    /// `admin` or `order_taker`.
+    /// `admin`, `order_taker` or `program`.
     pub role: StaffRole,
     /// The order taker's site (a company id); only for order takers.
     pub site: Option<String>,
@@ -638,7 +640,8 @@ pub(crate) async fn create_account(
         .transpose()?;
     let role = match (input.role, site) {
         (StaffRole::Admin, None) => AccountRole::Admin,
-        (StaffRole::Admin, Some(_)) => {
+        (StaffRole::Program, None) => AccountRole::Program,
+        (StaffRole::Admin | StaffRole::Program, Some(_)) => {
             return Err(Problem::invalid("site", "only an order taker has a site"))
         }
         (StaffRole::OrderTaker, Some(site)) => AccountRole::OrderTaker { site },
@@ -649,6 +652,12 @@ pub(crate) async fn create_account(
             ))
         }
     };
+    if role == AccountRole::Program && person.is_some() {
+        return Err(Problem::invalid(
+            "person",
+            "a program's account has no person behind it",
+        ));
+    }
     if matches!(role, AccountRole::OrderTaker { .. }) && person.is_none() {
         return Err(Problem::invalid(
             "person",

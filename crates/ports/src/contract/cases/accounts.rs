@@ -56,10 +56,18 @@ pub async fn accounts_are_stored_once_per_login(db: Arc<dyn Database>) {
     let world = World::new(&mut ids);
     world.store(&db).await;
     let [admin, taker, customer] = accounts(&mut ids, &world);
+    let program = crate::contract::fixtures::account(
+        ids.account(),
+        "erp@example.fr",
+        domain::account::AccountRole::Program,
+        None,
+        4,
+    );
     let hashes = [
         password_hash("c2FsdGFkbWlu"),
         password_hash("c2FsdHRha2Vy"),
         password_hash("c2FsdGN1c3Q"),
+        password_hash("c2FsdHByb2c"),
     ];
     store_accounts(
         &db,
@@ -67,12 +75,16 @@ pub async fn accounts_are_stored_once_per_login(db: Arc<dyn Database>) {
             (&admin, &hashes[0]),
             (&taker, &hashes[1]),
             (&customer, &hashes[2]),
+            (&program, &hashes[3]),
         ],
     )
     .await;
 
     let mut tx = read(&db).await;
-    for (a, hash) in [&admin, &taker, &customer].into_iter().zip(&hashes) {
+    for (a, hash) in [&admin, &taker, &customer, &program]
+        .into_iter()
+        .zip(&hashes)
+    {
         assert_eq!(
             tx.get_account(a.id).await.expect("get_account").as_ref(),
             Some(a),
