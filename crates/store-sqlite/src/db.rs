@@ -594,7 +594,9 @@ mod tests {
         .unwrap();
         pool.close().await;
 
-        let db = SqliteDatabase::open(&format!("sqlite://{path}")).await.unwrap();
+        let db = SqliteDatabase::open(&format!("sqlite://{path}"))
+            .await
+            .unwrap();
         let (token, account) = db.find_session("abc").await.unwrap().unwrap();
         assert_eq!(account.login.as_str(), "admin@example.fr");
         assert_eq!(token.account, account.id);
