@@ -15,7 +15,6 @@ pub(crate) use issue::{
     credit_note_due, handle_internal, invoice_due, invoice_due_message, is_internal,
 };
 pub use issue::{CREDIT_NOTE_DUE, CREDIT_NOTE_ISSUED, INVOICE_DUE, INVOICE_ISSUED};
-pub(crate) use queries::render_error;
 pub use queries::InvoiceDocument;
 
 use domain::billing::{PostalAddress, Seller, Siren, Siret, VatNumber};

@@ -18,7 +18,7 @@ pub struct InvoiceDocument {
 }
 
 /// A document that cannot be rendered is a fault of the product, not of the request.
-pub(crate) fn render_error(err: documents::DocumentError) -> AppError {
+fn render_error(err: documents::DocumentError) -> AppError {
     AppError::Store(ports::StoreError::Other(
         format!("rendering a document failed: {err}").into(),
     ))

@@ -5,7 +5,8 @@
 //! 1. In one write transaction, claim the due messages; handle the internal ones there
 //!    (issue an invoice or credit note, queue its email, mark the message sent: all or
 //!    nothing), and lease the emails, so that no other worker takes them meanwhile.
-//! 2. Outside any transaction, write and send each email.
+//! 2. Outside any transaction, write the emails (their PDFs rendered side by side on the
+//!    blocking pool), then send them one by one.
 //! 3. In one write transaction, record every attempt: sent; to retry after a backoff; or,
 //!    after [`DeliveryPolicy::max_attempts`] or a permanent refusal, failed, where staff
 //!    see it and can retry it (never dropped).
@@ -20,8 +21,8 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use domain::billing::InvoiceKind;
-use ports::{DeliveryOutcome, MailError, Mailer, OutboxMessage, TxMode};
+use domain::billing::{DeliveryNote, Invoice, InvoiceKind};
+use ports::{DeliveryOutcome, Email, MailError, Mailer, OutboxMessage, TxMode};
 use time::OffsetDateTime;
 
 pub use emails::Unwritable;
@@ -100,21 +101,32 @@ impl App {
     ) -> Result<DeliveryReport, AppError> {
         let mut report = DeliveryReport::default();
         let emails = self.claim(policy, &mut report).await?;
+        let written = self.write_emails(&emails).await;
         let mut outcomes = Vec::with_capacity(emails.len());
-        let mut server_down: Option<(String, OffsetDateTime)> = None;
-        for message in &emails {
-            let outcome = match &server_down {
+        let mut server_down: Option<OffsetDateTime> = None;
+        for (message, email) in emails.iter().zip(written) {
+            if let Some(retry_at) = server_down {
                 // The server refused a connection a moment ago: do not wait on it again in
                 // this pass; the message waits as the first one does, without an attempt.
-                Some((_, retry_at)) => {
-                    self.lease(message, *retry_at).await?;
-                    continue;
-                }
-                None => self.deliver_one(message, mailer, policy).await,
-            };
-            if let DeliveryOutcome::RetryAt { error, retry_at } = &outcome {
-                server_down = Some((error.clone(), *retry_at));
+                self.lease(message, retry_at).await?;
+                continue;
             }
+            let outcome = match email {
+                Err(Unsendable { error, permanent }) => {
+                    self.failure(message, error, permanent, policy)
+                }
+                Ok(email) => match mailer.send(&email).await {
+                    Ok(()) => DeliveryOutcome::Sent,
+                    Err(MailError::Temporary(error)) => {
+                        let outcome = self.failure(message, error, false, policy);
+                        if let DeliveryOutcome::RetryAt { retry_at, .. } = &outcome {
+                            server_down = Some(*retry_at);
+                        }
+                        outcome
+                    }
+                    Err(MailError::Permanent(error)) => self.failure(message, error, true, policy),
+                },
+            };
             match &outcome {
                 DeliveryOutcome::Sent => report.sent += 1,
                 DeliveryOutcome::RetryAt { .. } => report.retried += 1,
@@ -262,26 +274,32 @@ impl App {
         })
     }
 
-    /// Writes and sends one email; the outcome to record.
-    async fn deliver_one(
-        &self,
-        message: &OutboxMessage,
-        mailer: &dyn Mailer,
-        policy: &DeliveryPolicy,
-    ) -> DeliveryOutcome {
-        let extras = match self.extras(message).await {
-            Ok(extras) => extras,
-            Err(error) => return self.failure(message, error.to_string(), false, policy),
-        };
-        let email = match compose(message, &self.settings.seller, extras) {
-            Ok(email) => email,
-            Err(error) => return self.failure(message, error.to_string(), true, policy),
-        };
-        match mailer.send(&email).await {
-            Ok(()) => DeliveryOutcome::Sent,
-            Err(MailError::Temporary(error)) => self.failure(message, error, false, policy),
-            Err(MailError::Permanent(error)) => self.failure(message, error, true, policy),
+    /// Writes the emails of a batch: their documents are read one after the other, then
+    /// rendered side by side on the blocking pool (rendering PDFs is CPU work), in order.
+    async fn write_emails(&self, emails: &[OutboxMessage]) -> Vec<Result<Email, Unsendable>> {
+        let mut jobs = Vec::with_capacity(emails.len());
+        for message in emails {
+            let documents = self
+                .documents_of(message)
+                .await
+                .map_err(|e| Unsendable::later(e.to_string()));
+            let message = message.clone();
+            let seller = self.settings.seller.clone();
+            jobs.push(tokio::task::spawn_blocking(move || {
+                let extras = render(documents?).map_err(|e| Unsendable::later(e.to_string()))?;
+                compose(&message, &seller, extras).map_err(|e| Unsendable {
+                    error: e.to_string(),
+                    permanent: true,
+                })
+            }));
         }
+        let mut written = Vec::with_capacity(jobs.len());
+        for job in jobs {
+            written.push(job.await.unwrap_or_else(|e| {
+                Err(Unsendable::later(format!("writing the email failed: {e}")))
+            }));
+        }
+        written
     }
 
     /// The outcome of a failed attempt: given up when permanent or the last allowed, else
@@ -305,9 +323,9 @@ impl App {
     }
 
     /// The documents an email about an invoice or credit note carries, read as issued.
-    async fn extras(&self, message: &OutboxMessage) -> Result<Extras, AppError> {
+    async fn documents_of(&self, message: &OutboxMessage) -> Result<Documents, AppError> {
         if message.topic != INVOICE_ISSUED && message.topic != CREDIT_NOTE_ISSUED {
-            return Ok(Extras::default());
+            return Ok(None);
         }
         let number = message
             .payload
@@ -315,7 +333,7 @@ impl App {
             .and_then(|n| n.as_str())
             .and_then(|n| domain::billing::InvoiceNumber::new(n).ok())
             .ok_or_else(|| AppError::invalid("payload", "no invoice number"))?;
-        let (invoice, note) = transaction!(self, TxMode::Read, |tx| {
+        let found = transaction!(self, TxMode::Read, |tx| {
             let invoice = tx
                 .invoice_by_number(&number)
                 .await?
@@ -329,18 +347,42 @@ impl App {
             };
             Ok((invoice, note))
         })?;
-        let render = crate::billing::render_error;
-        let invoice_pdf = documents::invoice_pdf(&invoice).map_err(render)?;
-        let delivery_note_pdf = note
-            .map(|n| documents::delivery_note_pdf(&n))
-            .transpose()
-            .map_err(render)?;
-        Ok(Extras {
-            invoice: Some(invoice),
-            invoice_pdf: Some(invoice_pdf),
-            delivery_note_pdf,
-        })
+        Ok(Some(found))
     }
+}
+
+/// The documents an email about an invoice or credit note carries, as issued: the
+/// document, and for an invoice the delivery note of its order.
+type Documents = Option<(Invoice, Option<DeliveryNote>)>;
+
+/// Why an email could not be written: to try again later, or never (`permanent`).
+#[derive(Debug)]
+struct Unsendable {
+    error: String,
+    permanent: bool,
+}
+
+impl Unsendable {
+    fn later(error: String) -> Self {
+        Unsendable {
+            error,
+            permanent: false,
+        }
+    }
+}
+
+/// Renders the documents an email carries.
+fn render(documents: Documents) -> Result<Extras, documents::DocumentError> {
+    let Some((invoice, note)) = documents else {
+        return Ok(Extras::default());
+    };
+    let invoice_pdf = documents::invoice_pdf(&invoice)?;
+    let delivery_note_pdf = note.map(|n| documents::delivery_note_pdf(&n)).transpose()?;
+    Ok(Extras {
+        invoice: Some(invoice),
+        invoice_pdf: Some(invoice_pdf),
+        delivery_note_pdf,
+    })
 }
 
 #[cfg(test)]
