@@ -437,10 +437,7 @@ impl App {
         require_internal(caller, "change addresses")?;
         let now = self.now();
         transaction!(self, TxMode::Write, |tx| {
-            let before = tx
-                .get_adresse(id)
-                .await?
-                .ok_or_else(|| AppError::not_found("address", id))?;
+            let before = existing_adresse(&mut *tx, id).await?;
             let (b, a) = (&before.details, details);
             let mut diff = Diff::default();
             diff.field("lines", &b.lines, &a.lines)
@@ -609,6 +606,15 @@ pub(crate) async fn existing_societe(
     tx.get_societe(id)
         .await?
         .ok_or_else(|| AppError::not_found("company", id))
+}
+
+pub(crate) async fn existing_adresse(
+    tx: &mut (dyn PartyStore + '_),
+    id: AdresseId,
+) -> Result<Adresse, AppError> {
+    tx.get_adresse(id)
+        .await?
+        .ok_or_else(|| AppError::not_found("address", id))
 }
 
 pub(crate) async fn existing_tiers(

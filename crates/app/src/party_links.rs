@@ -6,7 +6,7 @@ use domain::party::{Adresse, Role};
 use ports::{LinkRecord, PartyStore, TxMode};
 
 use crate::catalogue::require_staff;
-use crate::parties::LinkInput;
+use crate::parties::{existing_adresse, LinkInput};
 use crate::{App, AppError, Caller};
 
 impl App {
@@ -17,9 +17,7 @@ impl App {
     pub async fn adresse(&self, caller: &Caller, id: AdresseId) -> Result<Adresse, AppError> {
         require_staff(caller, "browse addresses")?;
         transaction!(self, TxMode::Read, |tx| {
-            tx.get_adresse(id)
-                .await?
-                .ok_or_else(|| AppError::not_found("address", id))
+            existing_adresse(&mut *tx, id).await
         })
     }
 

@@ -7,17 +7,13 @@ use ports::{InvoiceStore, Page, Paging, StoreError};
 use sqlx::sqlite::SqliteRow;
 use sqlx::Row;
 
-use crate::codec::{decimal_text, micros};
+use crate::codec::{decimal_text, limit, micros, offset, total};
 use crate::error::{corrupt, is_foreign_key_violation, is_unique_violation, translate};
 use crate::tx::SqliteTx;
 
 fn document(row: &SqliteRow) -> Result<Invoice, StoreError> {
     let text: &str = row.try_get("document").map_err(translate)?;
     serde_json::from_str(text).map_err(|e| corrupt("invoices", "document", e))
-}
-
-fn offset(paging: Paging) -> i64 {
-    i64::try_from(paging.offset).unwrap_or(i64::MAX)
 }
 
 #[async_trait]
@@ -82,7 +78,7 @@ impl InvoiceStore for SqliteTx {
         paging: Paging,
     ) -> Result<Page<Invoice>, StoreError> {
         let kind = kind.map(InvoiceKind::as_str);
-        let total: i64 =
+        let count: i64 =
             sqlx::query_scalar("SELECT count(*) FROM invoices WHERE ?1 IS NULL OR kind = ?1")
                 .bind(kind)
                 .fetch_one(self.conn())
@@ -93,14 +89,14 @@ impl InvoiceStore for SqliteTx {
              ORDER BY issued_at DESC, number DESC LIMIT ?2 OFFSET ?3",
         )
         .bind(kind)
-        .bind(i64::from(paging.limit))
+        .bind(limit(paging))
         .bind(offset(paging))
         .fetch_all(self.conn())
         .await
         .map_err(translate)?;
         Ok(Page {
             items: rows.iter().map(document).collect::<Result<_, _>>()?,
-            total: u64::try_from(total).unwrap_or_default(),
+            total: total(count),
         })
     }
 }

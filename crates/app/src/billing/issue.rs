@@ -12,7 +12,7 @@ use serde_json::json;
 use time::{Date, OffsetDateTime};
 
 use crate::outbox::new_message;
-use crate::parties::{existing_societe, existing_tiers};
+use crate::parties::{existing_adresse, existing_societe, existing_tiers};
 use crate::{App, AppError};
 
 /// Internal: an order is to be invoiced (validated on account, or paid).
@@ -208,10 +208,7 @@ async fn address(
     tx: &mut dyn Transaction,
     id: domain::ids::AdresseId,
 ) -> Result<PostalAddress, AppError> {
-    let adresse = tx
-        .get_adresse(id)
-        .await?
-        .ok_or_else(|| AppError::not_found("address", id))?;
+    let adresse = existing_adresse(&mut *tx, id).await?;
     Ok(PostalAddress::of(&adresse.details))
 }
 

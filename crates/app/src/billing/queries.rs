@@ -5,7 +5,7 @@ use domain::order::{Commande, OrderNumber};
 use ports::{Page, Paging, Transaction, TxMode};
 
 use crate::orders::access::{may_see, visible};
-use crate::parties::existing_tiers;
+use crate::parties::{existing_adresse, existing_tiers};
 use crate::{App, AppError, Caller};
 
 /// A document with its rendering.
@@ -127,11 +127,7 @@ impl App {
             });
         }
         let recipient = existing_tiers(&mut *tx, order.parties().recipient).await?;
-        let address_id = order.parties().delivery_address;
-        let address = tx
-            .get_adresse(address_id)
-            .await?
-            .ok_or_else(|| AppError::not_found("address", address_id))?;
+        let address = existing_adresse(&mut *tx, order.parties().delivery_address).await?;
         Ok(DeliveryNote::of(
             order,
             self.settings.seller.clone(),

@@ -65,7 +65,7 @@ pub(crate) fn compose(
         .ok_or_else(|| Unwritable(format!("message {} has no recipient", message.id)))?;
     let (subject, text, attachments) = match message.topic.as_str() {
         ORDER_CONFIRMATION => {
-            let p = order_payload(message)?;
+            let p: OrderPayload = payload(message)?;
             let order = commande(p.order)?;
             (
                 format!("Confirmation de votre commande {}", order.number()),
@@ -83,7 +83,7 @@ pub(crate) fn compose(
             )
         }
         ORDER_VALIDATED_INTERNAL => {
-            let p = order_payload(message)?;
+            let p: OrderPayload = payload(message)?;
             let order = commande(p.order)?;
             let site = p.site.map_or_else(String::new, |s| s.name);
             (
@@ -102,7 +102,7 @@ pub(crate) fn compose(
             )
         }
         ORDER_CANCELLED => {
-            let p = order_payload(message)?;
+            let p: OrderPayload = payload(message)?;
             let order = commande(p.order)?;
             (
                 format!("Annulation de votre commande {}", order.number()),
@@ -237,10 +237,6 @@ fn document_email(
 fn payload<T: for<'de> Deserialize<'de>>(message: &OutboxMessage) -> Result<T, Unwritable> {
     serde_json::from_value(message.payload.clone())
         .map_err(|e| Unwritable(format!("message {} is unreadable: {e}", message.id)))
-}
-
-fn order_payload(message: &OutboxMessage) -> Result<OrderPayload, Unwritable> {
-    payload(message)
 }
 
 fn commande(parts: CommandeParts) -> Result<Commande, Unwritable> {
