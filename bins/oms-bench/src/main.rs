@@ -9,19 +9,13 @@ use std::time::{Duration, Instant};
 
 use app::catalogue::ArticleKey;
 use app::orders::{LineRequest, OrderRequest, ShortagePolicy};
-use app::parties::NewCustomer;
 use app::system::{SystemClock, UuidIds};
 use app::{Access, App, Caller, Settings};
 use clap::Parser;
-use domain::catalogue::{ArticleDetails, ArticleReference, Designation};
-use domain::ids::{AdresseId, ArticleId, TiersId};
-use domain::money::{Amount, Quantity, UnitPrice};
+use domain::ids::ArticleId;
+use domain::money::{Amount, Quantity};
 use domain::order::{Actor, OrderSource};
-use domain::party::{
-    AddressLines, AdresseDetails, CountryCode, Email, PersonName, PostalCode, TiersDetails, Town,
-};
-use domain::vat::{VatCode, VatCodeId, VatLabel, VatRate};
-use rust_decimal::Decimal;
+use setup::measure::{mix, Seeded};
 
 /// Measure order placement against a database.
 #[derive(Debug, Parser)]
@@ -59,11 +53,6 @@ struct Args {
     /// rendering their PDFs, writing the emails as .eml files in this folder).
     #[arg(long)]
     deliver: Option<std::path::PathBuf>,
-}
-
-struct Fixture {
-    customers: Vec<(TiersId, AdresseId)>,
-    articles: Vec<ArticleId>,
 }
 
 #[tokio::main]
@@ -110,7 +99,13 @@ async fn run(args: &Args) -> Result<String, String> {
         Arc::new(UuidIds),
         Settings::default(),
     );
-    let fixture = seed(&app, args).await?;
+    let fixture = setup::measure::seed(
+        &app,
+        &format!("B{}", setup::measure::run_tag()),
+        args.articles,
+        args.customers,
+    )
+    .await?;
     let fixture = Arc::new(fixture);
     let source = OrderSource::parse(&args.source).unwrap_or(OrderSource::Online);
 
@@ -215,19 +210,10 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-/// A small pseudo-random generator (splitmix64): the bench must not depend on a crate for
-/// picking articles, and the same order number always picks the same articles.
-fn mix(mut x: u64) -> u64 {
-    x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    x ^ (x >> 31)
-}
-
 /// Places the `n`-th order: a customer and `lines` distinct articles picked from `n`.
 async fn place(
     app: &App,
-    fixture: &Fixture,
+    fixture: &Seeded,
     lines: u32,
     n: u64,
     source: OrderSource,
@@ -275,90 +261,4 @@ async fn place(
         .await
         .map(|_| ())
         .map_err(|e| e.to_string())
-}
-
-async fn seed(app: &App, args: &Args) -> Result<Fixture, String> {
-    let system = Caller::system();
-    let e = |e: app::AppError| e.to_string();
-    let v = |e: domain::ValueError| e.to_string();
-    let site_name = domain::party::CompanyName::new("Boutique en ligne").map_err(v)?;
-    app.ensure_site(&system, &app.settings().online_site, &site_name)
-        .await
-        .map_err(e)?;
-    for (code, rate, default) in [
-        ("NORMAL", Decimal::from(20), true),
-        ("REDUIT", Decimal::new(55, 1), false),
-    ] {
-        app.save_vat_code(
-            &system,
-            &VatCode {
-                code: VatCodeId::new(code).map_err(v)?,
-                label: VatLabel::new(code).map_err(v)?,
-                rate: VatRate::new(rate).map_err(v)?,
-                is_default: default,
-            },
-        )
-        .await
-        .map_err(e)?;
-    }
-    // A run tag keeps references unique when the same database is measured again.
-    let run = mix(u64::from(std::process::id()) ^ now_nanos()) % 1_000_000;
-    let mut articles = Vec::new();
-    for i in 0..args.articles {
-        let details = ArticleDetails {
-            reference: ArticleReference::new(&format!("B{run}-{i}")).map_err(v)?,
-            designation: Designation::new(&format!("Article de mesure {i}")).map_err(v)?,
-            unit_price: UnitPrice::new(Decimal::new(i64::from(100 + i * 7), 2)).map_err(v)?,
-            vat_code: if i % 4 == 0 {
-                Some(VatCodeId::new("REDUIT").map_err(v)?)
-            } else {
-                None
-            },
-            min_quantity: Quantity::new(1).map_err(v)?,
-            max_per_order: None,
-        };
-        let article = app
-            .create_article(&system, &details, 1_000_000_000)
-            .await
-            .map_err(e)?;
-        articles.push(article.id);
-    }
-    let mut customers = Vec::new();
-    for i in 0..args.customers {
-        let registered = app
-            .register_customer(
-                &system,
-                &NewCustomer {
-                    details: TiersDetails {
-                        last_name: PersonName::new(&format!("Client{i}")).map_err(v)?,
-                        first_name: Some(PersonName::new("Bench").map_err(v)?),
-                        mobile: None,
-                        email: Some(Email::new(&format!("client{i}-{run}@example.fr")).map_err(v)?),
-                    },
-                    company: None,
-                    address: AdresseDetails {
-                        lines: AddressLines::new(&format!("{i} rue de la Mesure")).map_err(v)?,
-                        postal_code: PostalCode::new("75011").map_err(v)?,
-                        town: Town::new("Paris").map_err(v)?,
-                        country: CountryCode::france(),
-                        access_notes: None,
-                        landline: None,
-                        bank_details: None,
-                    },
-                },
-            )
-            .await
-            .map_err(e)?;
-        customers.push((registered.tiers.id, registered.adresse.id));
-    }
-    Ok(Fixture {
-        customers,
-        articles,
-    })
-}
-
-fn now_nanos() -> u64 {
-    use ports::Clock;
-    // Only the low bits matter: they vary from one run to the next.
-    SystemClock.now().unix_timestamp_nanos() as u64
 }

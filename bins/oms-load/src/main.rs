@@ -25,19 +25,12 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use app::parties::NewCustomer;
 use app::system::{SystemClock, UuidIds};
 use app::{App, Caller, Settings};
 use clap::Parser;
 use domain::account::Password;
-use domain::catalogue::{ArticleDetails, ArticleReference, Designation};
-use domain::money::{Quantity, UnitPrice};
-use domain::party::{
-    AddressLines, AdresseDetails, CompanyName, CountryCode, Email, PersonName, PostalCode,
-    TiersDetails, Town,
-};
-use domain::vat::{VatCode, VatCodeId, VatLabel, VatRate};
-use rust_decimal::Decimal;
+use domain::party::Email;
+use setup::measure::{mix, now_nanos, run_tag, seed};
 
 use crate::client::Client;
 
@@ -135,7 +128,7 @@ async fn run(args: &Args) -> Result<String, String> {
         return Err("--rate is a number of orders a second, 0 for as fast as possible".to_owned());
     }
     let authority = authority(&args.url)?;
-    let run_tag = mix(u64::from(std::process::id()) ^ now_nanos()) % 1_000_000;
+    let run_tag = run_tag();
 
     let (kind, fixture, admin) = prepare(args, run_tag).await?;
     eprintln!(
@@ -528,21 +521,6 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-/// A small pseudo-random generator (splitmix64): the same order number always picks the
-/// same customer and articles.
-fn mix(mut x: u64) -> u64 {
-    x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    x ^ (x >> 31)
-}
-
-fn now_nanos() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos() as u64)
-}
-
 /// Fills the database the server uses, through the use cases: two VAT rates, the online
 /// site, articles with a huge stock, customers with an address, and an administrator.
 /// Names carry `run_tag`, so the same database can be loaded again.
@@ -557,82 +535,16 @@ async fn prepare(args: &Args, run_tag: u64) -> Result<(&'static str, Fixture, Ad
         Arc::new(UuidIds),
         Settings::default(),
     );
+    let seeded = seed(&app, &format!("L{run_tag}"), args.articles, args.customers).await?;
+    let articles = seeded.articles.iter().map(ToString::to_string).collect();
+    let customers = seeded
+        .customers
+        .iter()
+        .map(|(tiers, address)| (tiers.to_string(), address.to_string()))
+        .collect();
     let system = Caller::system();
     let e = |e: app::AppError| e.to_string();
     let v = |e: domain::ValueError| e.to_string();
-    let site_name = CompanyName::new("Boutique en ligne").map_err(v)?;
-    app.ensure_site(&system, &app.settings().online_site, &site_name)
-        .await
-        .map_err(e)?;
-    for (code, rate, default) in [
-        ("NORMAL", Decimal::from(20), true),
-        ("REDUIT", Decimal::new(55, 1), false),
-    ] {
-        app.save_vat_code(
-            &system,
-            &VatCode {
-                code: VatCodeId::new(code).map_err(v)?,
-                label: VatLabel::new(code).map_err(v)?,
-                rate: VatRate::new(rate).map_err(v)?,
-                is_default: default,
-            },
-        )
-        .await
-        .map_err(e)?;
-    }
-    let mut articles = Vec::new();
-    for i in 0..args.articles {
-        let details = ArticleDetails {
-            reference: ArticleReference::new(&format!("L{run_tag}-{i}")).map_err(v)?,
-            designation: Designation::new(&format!("Article de charge {i}")).map_err(v)?,
-            unit_price: UnitPrice::new(Decimal::new(i64::from(100 + i * 7), 2)).map_err(v)?,
-            vat_code: if i % 4 == 0 {
-                Some(VatCodeId::new("REDUIT").map_err(v)?)
-            } else {
-                None
-            },
-            min_quantity: Quantity::new(1).map_err(v)?,
-            max_per_order: None,
-        };
-        let article = app
-            .create_article(&system, &details, 1_000_000_000)
-            .await
-            .map_err(e)?;
-        articles.push(article.id.to_string());
-    }
-    let mut customers = Vec::new();
-    for i in 0..args.customers {
-        let registered = app
-            .register_customer(
-                &system,
-                &NewCustomer {
-                    details: TiersDetails {
-                        last_name: PersonName::new(&format!("Client{i}")).map_err(v)?,
-                        first_name: Some(PersonName::new("Charge").map_err(v)?),
-                        mobile: None,
-                        email: Some(
-                            Email::new(&format!("load{i}-{run_tag}@example.fr")).map_err(v)?,
-                        ),
-                    },
-                    company: None,
-                    address: AdresseDetails {
-                        lines: AddressLines::new(&format!("{i} rue de la Charge")).map_err(v)?,
-                        postal_code: PostalCode::new("69003").map_err(v)?,
-                        town: Town::new("Lyon").map_err(v)?,
-                        country: CountryCode::france(),
-                        access_notes: None,
-                        landline: None,
-                        bank_details: None,
-                    },
-                },
-            )
-            .await
-            .map_err(e)?;
-        customers.push((
-            registered.tiers.id.to_string(),
-            registered.adresse.id.to_string(),
-        ));
-    }
     let admin = Admin {
         login: format!("load-{run_tag}@example.fr"),
         password: format!("load-{run_tag}-{:016x}", mix(run_tag ^ now_nanos())),

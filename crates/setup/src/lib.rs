@@ -2,6 +2,7 @@
 //! into a typed [`Config`] with working defaults, and the database it names, opened and
 //! migrated ([`open_database`]).
 
+pub mod measure;
 mod outgoing;
 
 use std::path::PathBuf;
