@@ -14,10 +14,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use domain::account::{Account, AccountRole, Password};
 use domain::ids::{AccountId, SocieteId, TiersId};
-use domain::party::{
-    AddressLines, Adresse, AdresseDetails, CompanyName, CountryCode, Email, PersonName,
-    PhoneNumber, PostalCode, Societe, TiersDetails, Town,
-};
+use domain::party::{Adresse, CompanyName, Email, PersonName, PhoneNumber, Societe, TiersDetails};
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -26,7 +23,7 @@ use utoipa::ToSchema;
 use crate::extract::{bearer, Authenticated, Json, Path};
 use crate::problem::Problem;
 use crate::routes::fields;
-use crate::routes::parties::PersonDto;
+use crate::routes::parties::{AddressInput, PersonDto};
 use crate::AppState;
 
 pub(super) fn routes() -> Router<AppState> {
@@ -256,57 +253,6 @@ pub(crate) async fn logout(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// An address as entered.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SignupAddressInput {
-    /// The street lines, one or several.
-    #[schema(example = "12 rue des Lilas")]
-    pub lines: String,
-    /// The postal code.
-    #[schema(example = "69003")]
-    pub postal_code: String,
-    /// The town.
-    #[schema(example = "Lyon")]
-    pub town: String,
-    /// The country, two letters (ISO 3166-1); France when absent.
-    #[schema(example = "FR")]
-    pub country: Option<String>,
-    /// Access remarks: door code, floor, opening hours.
-    pub access_notes: Option<String>,
-    /// A landline at this address.
-    pub landline: Option<String>,
-    /// Bank details attached to the address.
-    pub bank_details: Option<String>,
-}
-
-impl SignupAddressInput {
-    fn to_details(&self, prefix: &str) -> Result<AdresseDetails, Problem> {
-        let name = |f: &str| format!("{prefix}.{f}");
-        let lines = |text: &Option<String>, f: &str| {
-            text.as_deref()
-                .map(|t| fields::field(AddressLines::new(t), &name(f)))
-                .transpose()
-        };
-        Ok(AdresseDetails {
-            lines: fields::field(AddressLines::new(&self.lines), &name("lines"))?,
-            postal_code: fields::field(PostalCode::new(&self.postal_code), &name("postal_code"))?,
-            town: fields::field(Town::new(&self.town), &name("town"))?,
-            country: match &self.country {
-                None => CountryCode::france(),
-                Some(c) => fields::field(CountryCode::new(c), &name("country"))?,
-            },
-            access_notes: lines(&self.access_notes, "access_notes")?,
-            landline: self
-                .landline
-                .as_deref()
-                .map(|t| fields::field(PhoneNumber::new(t), &name("landline")))
-                .transpose()?,
-            bank_details: lines(&self.bank_details, "bank_details")?,
-        })
-    }
-}
-
 /// A customer opening their own account.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -328,7 +274,7 @@ pub struct SignupInput {
     /// The company's name, for a business customer; the person's name otherwise.
     pub company: Option<String>,
     /// The customer's address (for delivery and billing).
-    pub address: SignupAddressInput,
+    pub address: AddressInput,
 }
 
 impl SignupInput {
@@ -354,7 +300,7 @@ impl SignupInput {
                 .as_deref()
                 .map(|t| fields::field(CompanyName::new(t), "company"))
                 .transpose()?,
-            address: self.address.to_details("address")?,
+            address: self.address.details("address")?,
         })
     }
 }

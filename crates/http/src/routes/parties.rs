@@ -443,7 +443,8 @@ pub struct AddressInput {
 }
 
 impl AddressInput {
-    fn details(&self, prefix: &str) -> Result<AdresseDetails, Problem> {
+    /// The address's details; errors name the field under `prefix` (`address.town`).
+    pub(crate) fn details(&self, prefix: &str) -> Result<AdresseDetails, Problem> {
         Ok(AdresseDetails {
             lines: fields::field(AddressLines::new(&self.lines), &at(prefix, "lines"))?,
             postal_code: fields::field(
