@@ -21,7 +21,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use domain::billing::{DeliveryNote, Invoice, InvoiceKind};
+use domain::billing::{DeliveryNote, Invoice, InvoiceKind, InvoiceNumber};
 use ports::{DeliveryOutcome, Email, MailError, Mailer, OutboxMessage, TxMode};
 use time::OffsetDateTime;
 
@@ -277,12 +277,9 @@ impl App {
     /// Writes the emails of a batch: their documents are read one after the other, then
     /// rendered side by side on the blocking pool (rendering PDFs is CPU work), in order.
     async fn write_emails(&self, emails: &[OutboxMessage]) -> Vec<Result<Email, Unsendable>> {
+        let documents = self.documents_of(emails).await;
         let mut jobs = Vec::with_capacity(emails.len());
-        for message in emails {
-            let documents = self
-                .documents_of(message)
-                .await
-                .map_err(|e| Unsendable::later(e.to_string()));
+        for (message, documents) in emails.iter().zip(documents) {
             let message = message.clone();
             let seller = self.settings.seller.clone();
             jobs.push(tokio::task::spawn_blocking(move || {
@@ -323,32 +320,68 @@ impl App {
     }
 
     /// The documents an email about an invoice or credit note carries, read as issued.
-    async fn documents_of(&self, message: &OutboxMessage) -> Result<Documents, AppError> {
-        if message.topic != INVOICE_ISSUED && message.topic != CREDIT_NOTE_ISSUED {
-            return Ok(None);
+    /// The documents each email of a batch carries (none for most), read as issued, all in
+    /// one read transaction.
+    async fn documents_of(&self, emails: &[OutboxMessage]) -> Vec<Result<Documents, Unsendable>> {
+        let numbers: Vec<Option<Result<InvoiceNumber, String>>> =
+            emails.iter().map(invoice_number).collect();
+        if numbers.iter().all(Option::is_none) {
+            return emails.iter().map(|_| Ok(None)).collect();
         }
-        let number = message
+        let read = transaction!(self, TxMode::Read, |tx| {
+            let mut all = Vec::with_capacity(numbers.len());
+            for number in &numbers {
+                all.push(match number {
+                    None => Ok(None),
+                    Some(Err(why)) => Err(why.clone()),
+                    Some(Ok(number)) => match tx.invoice_by_number(number).await? {
+                        None => Err(format!("invoice {number} does not exist")),
+                        Some(invoice) => {
+                            let note = match invoice.kind {
+                                InvoiceKind::CreditNote => None,
+                                InvoiceKind::Invoice => {
+                                    match tx.get_order(invoice.order_id).await? {
+                                        Some(order) => {
+                                            self.delivery_note(&mut *tx, &order).await.ok()
+                                        }
+                                        None => None,
+                                    }
+                                }
+                            };
+                            Ok(Some((invoice, note)))
+                        }
+                    },
+                });
+            }
+            Ok(all)
+        });
+        match read {
+            Ok(all) => all
+                .into_iter()
+                .map(|documents| documents.map_err(Unsendable::later))
+                .collect(),
+            Err(error) => emails
+                .iter()
+                .map(|_| Err(Unsendable::later(error.to_string())))
+                .collect(),
+        }
+    }
+}
+
+/// The number of the document an email about an invoice or credit note names; `None` for
+/// the other emails.
+fn invoice_number(message: &OutboxMessage) -> Option<Result<InvoiceNumber, String>> {
+    if message.topic != INVOICE_ISSUED && message.topic != CREDIT_NOTE_ISSUED {
+        return None;
+    }
+    Some(
+        message
             .payload
             .get("invoice_number")
             .and_then(|n| n.as_str())
-            .and_then(|n| domain::billing::InvoiceNumber::new(n).ok())
-            .ok_or_else(|| AppError::invalid("payload", "no invoice number"))?;
-        let found = transaction!(self, TxMode::Read, |tx| {
-            let invoice = tx
-                .invoice_by_number(&number)
-                .await?
-                .ok_or_else(|| AppError::not_found("invoice", &number))?;
-            let note = match invoice.kind {
-                InvoiceKind::CreditNote => None,
-                InvoiceKind::Invoice => match tx.get_order(invoice.order_id).await? {
-                    Some(order) => self.delivery_note(&mut *tx, &order).await.ok(),
-                    None => None,
-                },
-            };
-            Ok((invoice, note))
-        })?;
-        Ok(Some(found))
-    }
+            .and_then(|n| InvoiceNumber::new(n).ok())
+            .ok_or_else(|| format!("message {}: no invoice number", message.id)),
+    )
 }
 
 /// The documents an email about an invoice or credit note carries, as issued: the
