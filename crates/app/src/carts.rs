@@ -243,7 +243,9 @@ impl App {
                 site: None,
                 on_shortage: checkout.on_shortage,
             };
-            let placed = self.place_in(&mut *tx, caller, &request, true).await?;
+            let placed = self
+                .place_in(&mut *tx, caller, &request, true, None)
+                .await?;
             tx.delete_cart(cart.id).await?;
             Ok(placed)
         })

@@ -27,6 +27,7 @@ mod orders;
 mod outbox;
 mod parties;
 mod payments;
+mod placement;
 mod sequences;
 mod stock;
 mod system;
@@ -49,6 +50,7 @@ pub use payments::{
     CallbackEvent, NextStep, PaymentError, PaymentProvider, PaymentRequest, PaymentStore,
     ProviderStart,
 };
+pub use placement::{PlacementContext, PlacementQuery, PlacementStore, SiteKey};
 pub use sequences::SequenceStore;
 pub use stock::{MovementReason, Shortage, StockError, StockLevel, StockMovement, StockStore};
 pub use system::{Clock, IdSource};
@@ -127,6 +129,7 @@ pub trait Transaction:
     + OutboxStore
     + OutboxDelivery
     + IdempotencyStore
+    + PlacementStore
     + AuditStore
     + Send
 {

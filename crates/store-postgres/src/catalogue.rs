@@ -27,7 +27,7 @@ fn quantity(value: i32) -> Result<Quantity, String> {
     Quantity::new(value).map_err(|e| e.to_string())
 }
 
-fn article(row: &PgRow) -> Result<Article, StoreError> {
+pub(crate) fn article(row: &PgRow) -> Result<Article, StoreError> {
     let c = Cols::new(row, "articles");
     Ok(Article {
         id: ArticleId::from_u128(c.id("id")?),
@@ -45,7 +45,7 @@ fn article(row: &PgRow) -> Result<Article, StoreError> {
     })
 }
 
-fn vat_code(row: &PgRow) -> Result<VatCode, StoreError> {
+pub(crate) fn vat_code(row: &PgRow) -> Result<VatCode, StoreError> {
     let c = Cols::new(row, "vat_codes");
     Ok(VatCode {
         code: c.parse("code", VatCodeId::new)?,

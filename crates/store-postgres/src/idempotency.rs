@@ -3,9 +3,21 @@
 use async_trait::async_trait;
 use domain::ids::CommandeId;
 use ports::{IdempotencyRecord, IdempotencyStore, StoreError};
+use sqlx::postgres::PgRow;
 
 use crate::codec::{uuid, Cols};
 use crate::db::PostgresTransaction;
+
+/// A row of `idempotency_keys`.
+pub(crate) fn record(row: &PgRow) -> Result<IdempotencyRecord, StoreError> {
+    let c = Cols::new(row, "idempotency_keys");
+    Ok(IdempotencyRecord {
+        key: c.get("key")?,
+        request_hash: c.get("request_hash")?,
+        order: CommandeId::from_u128(c.id("order_id")?),
+        created_at: c.get("created_at")?,
+    })
+}
 
 #[async_trait]
 impl IdempotencyStore for PostgresTransaction {
@@ -19,16 +31,7 @@ impl IdempotencyStore for PostgresTransaction {
         .bind(key)
         .fetch_optional(self.conn())
         .await;
-        let Some(row) = self.done(r)? else {
-            return Ok(None);
-        };
-        let c = Cols::new(&row, "idempotency_keys");
-        Ok(Some(IdempotencyRecord {
-            key: c.get("key")?,
-            request_hash: c.get("request_hash")?,
-            order: CommandeId::from_u128(c.id("order_id")?),
-            created_at: c.get("created_at")?,
-        }))
+        self.done(r)?.as_ref().map(record).transpose()
     }
 
     async fn save_idempotency(&mut self, record: &IdempotencyRecord) -> Result<(), StoreError> {

@@ -24,6 +24,7 @@ mod orders;
 mod outbox;
 mod parties;
 mod payments;
+mod placement;
 mod sequences;
 mod stock;
 pub mod testing;

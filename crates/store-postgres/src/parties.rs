@@ -36,7 +36,7 @@ macro_rules! select_tiers {
     };
 }
 
-fn societe(row: &PgRow) -> Result<Societe, StoreError> {
+pub(crate) fn societe(row: &PgRow) -> Result<Societe, StoreError> {
     let c = Cols::new(row, "societes");
     Ok(Societe {
         id: SocieteId::from_u128(c.id("id")?),
@@ -51,7 +51,7 @@ fn societe(row: &PgRow) -> Result<Societe, StoreError> {
     })
 }
 
-fn tiers(row: &PgRow) -> Result<Tiers, StoreError> {
+pub(crate) fn tiers(row: &PgRow) -> Result<Tiers, StoreError> {
     let c = Cols::new(row, "tiers");
     Ok(Tiers {
         id: TiersId::from_u128(c.id("id")?),
@@ -66,7 +66,7 @@ fn tiers(row: &PgRow) -> Result<Tiers, StoreError> {
     })
 }
 
-fn adresse(row: &PgRow) -> Result<Adresse, StoreError> {
+pub(crate) fn adresse(row: &PgRow) -> Result<Adresse, StoreError> {
     let c = Cols::new(row, "adresses");
     Ok(Adresse {
         id: AdresseId::from_u128(c.id("id")?),

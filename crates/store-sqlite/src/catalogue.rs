@@ -13,7 +13,10 @@ use crate::codec::{decimal_text, Columns, ROWS_PER_STATEMENT};
 use crate::error::{translate, violated_columns};
 use crate::tx::SqliteTx;
 
-const ARTICLE_COLUMNS: &str =
+/// The columns of `vat_codes`.
+pub(crate) const VAT_CODE_COLUMNS: &str = "code, label, rate, is_default";
+
+pub(crate) const ARTICLE_COLUMNS: &str =
     "id, reference, designation, unit_price, vat_code, min_quantity, max_per_order, stock";
 
 pub(crate) fn article(row: &SqliteRow) -> Result<Article, StoreError> {
@@ -58,7 +61,7 @@ fn article_conflict(
     }
 }
 
-fn vat_code(row: &SqliteRow) -> Result<VatCode, StoreError> {
+pub(crate) fn vat_code(row: &SqliteRow) -> Result<VatCode, StoreError> {
     let c = Columns::new(row, "vat_codes");
     Ok(VatCode {
         code: c.parse("code", VatCodeId::new)?,
@@ -212,10 +215,12 @@ impl CatalogueStore for SqliteTx {
     }
 
     async fn list_vat_codes(&mut self) -> Result<Vec<VatCode>, StoreError> {
-        let rows = sqlx::query("SELECT code, label, rate, is_default FROM vat_codes ORDER BY code")
-            .fetch_all(self.conn())
-            .await
-            .map_err(translate)?;
+        let rows = sqlx::query(&format!(
+            "SELECT {VAT_CODE_COLUMNS} FROM vat_codes ORDER BY code"
+        ))
+        .fetch_all(self.conn())
+        .await
+        .map_err(translate)?;
         rows.iter().map(vat_code).collect()
     }
 }

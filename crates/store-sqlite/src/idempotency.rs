@@ -3,10 +3,25 @@
 use async_trait::async_trait;
 use domain::ids::CommandeId;
 use ports::{IdempotencyRecord, IdempotencyStore, StoreError};
+use sqlx::sqlite::SqliteRow;
 
 use crate::codec::{micros, Columns};
 use crate::error::{duplicate, translate};
 use crate::tx::SqliteTx;
+
+/// The columns of `idempotency_keys`.
+pub(crate) const IDEMPOTENCY_COLUMNS: &str = "key, request_hash, order_id, created_at";
+
+/// A row of `idempotency_keys`.
+pub(crate) fn record(row: &SqliteRow) -> Result<IdempotencyRecord, StoreError> {
+    let c = Columns::new(row, "idempotency_keys");
+    Ok(IdempotencyRecord {
+        key: c.text("key")?.to_owned(),
+        request_hash: c.text("request_hash")?.to_owned(),
+        order: c.parse("order_id", CommandeId::parse)?,
+        created_at: c.instant("created_at")?,
+    })
+}
 
 #[async_trait]
 impl IdempotencyStore for SqliteTx {
@@ -14,23 +29,13 @@ impl IdempotencyStore for SqliteTx {
         &mut self,
         key: &str,
     ) -> Result<Option<IdempotencyRecord>, StoreError> {
-        let row = sqlx::query(
-            "SELECT key, request_hash, order_id, created_at FROM idempotency_keys WHERE key = ?",
-        )
-        .bind(key)
-        .fetch_optional(self.conn())
-        .await
-        .map_err(translate)?;
-        row.map(|row| {
-            let c = Columns::new(&row, "idempotency_keys");
-            Ok(IdempotencyRecord {
-                key: c.text("key")?.to_owned(),
-                request_hash: c.text("request_hash")?.to_owned(),
-                order: c.parse("order_id", CommandeId::parse)?,
-                created_at: c.instant("created_at")?,
-            })
-        })
-        .transpose()
+        let sql = format!("SELECT {IDEMPOTENCY_COLUMNS} FROM idempotency_keys WHERE key = ?");
+        let row = sqlx::query(&sql)
+            .bind(key)
+            .fetch_optional(self.conn())
+            .await
+            .map_err(translate)?;
+        row.as_ref().map(record).transpose()
     }
 
     async fn save_idempotency(&mut self, record: &IdempotencyRecord) -> Result<(), StoreError> {

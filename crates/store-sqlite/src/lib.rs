@@ -19,6 +19,7 @@ mod orders;
 mod outbox;
 mod parties;
 mod payments;
+mod placement;
 mod sequences;
 mod stock;
 mod tx;

@@ -18,14 +18,16 @@ use crate::error::{translate, violated_columns};
 use crate::links;
 use crate::tx::SqliteTx;
 
-const SOCIETE_COLUMNS: &str =
+pub(crate) const SOCIETE_COLUMNS: &str =
     "id, name, parent_id, site_code, email, siren, vat_number, created_at, updated_at";
-const TIERS_COLUMNS: &str = "id, last_name, first_name, mobile, email, created_at, updated_at";
+pub(crate) const TIERS_COLUMNS: &str =
+    "id, last_name, first_name, mobile, email, created_at, updated_at";
 const TIERS_ORDER: &str = "last_name, first_name NULLS FIRST, id";
-const ADRESSE_COLUMNS: &str = "id, lines, postal_code, town, country, access_notes, landline, \
+pub(crate) const ADRESSE_COLUMNS: &str =
+    "id, lines, postal_code, town, country, access_notes, landline, \
      bank_details, created_at, updated_at";
 
-fn societe(row: &SqliteRow) -> Result<Societe, StoreError> {
+pub(crate) fn societe(row: &SqliteRow) -> Result<Societe, StoreError> {
     let c = Columns::new(row, "societes");
     Ok(Societe {
         id: c.parse("id", SocieteId::parse)?,
@@ -40,7 +42,7 @@ fn societe(row: &SqliteRow) -> Result<Societe, StoreError> {
     })
 }
 
-fn tiers(row: &SqliteRow) -> Result<Tiers, StoreError> {
+pub(crate) fn tiers(row: &SqliteRow) -> Result<Tiers, StoreError> {
     let c = Columns::new(row, "tiers");
     Ok(Tiers {
         id: c.parse("id", TiersId::parse)?,
@@ -55,7 +57,7 @@ fn tiers(row: &SqliteRow) -> Result<Tiers, StoreError> {
     })
 }
 
-fn adresse(row: &SqliteRow) -> Result<Adresse, StoreError> {
+pub(crate) fn adresse(row: &SqliteRow) -> Result<Adresse, StoreError> {
     let c = Columns::new(row, "adresses");
     Ok(Adresse {
         id: c.parse("id", AdresseId::parse)?,

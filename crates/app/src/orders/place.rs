@@ -8,15 +8,13 @@ use std::collections::HashMap;
 
 use domain::calendar::planned_delivery;
 use domain::catalogue::Article;
-use domain::ids::{ArticleId, CommandeId};
+use domain::ids::{AdresseId, ArticleId, CommandeId, TiersId};
 use domain::money::{Amount, Quantity};
-use domain::order::{
-    Commande, LineDraft, NewCommande, OrderNumber, OrderParties, OrderSource, SiteCode,
-};
-use domain::party::Societe;
+use domain::order::{Commande, LineDraft, NewCommande, OrderNumber, OrderParties, OrderSource};
 use domain::vat::{rate_for, VatCode};
 use ports::{
-    IdempotencyRecord, MovementReason, Shortage, StockError, StoreError, Transaction, TxMode,
+    IdempotencyRecord, MovementReason, PlacementQuery, Shortage, SiteKey, StockError, StoreError,
+    Transaction, TxMode,
 };
 use serde::Serialize;
 
@@ -24,7 +22,6 @@ use super::fit::{fit_to_stock, StockLine};
 use super::{access, messages, LineRequest, OrderRequest, ShortagePolicy};
 use crate::catalogue::{find_article, ArticleKey};
 use crate::fingerprint::fingerprint;
-use crate::parties::existing_tiers;
 use crate::{Access, App, AppError, Caller, LineProblem};
 
 /// What placing an order gave.
@@ -66,30 +63,10 @@ impl App {
             None => None,
         };
         let hash = fingerprint(request);
+        let idempotency = key.as_deref().map(|key| Idempotency { key, hash: &hash });
         transaction!(self, TxMode::Write, |tx| {
-            if let Some(key) = &key {
-                if let Some(replay) = self.replay(&mut *tx, caller, key, &hash).await? {
-                    return Ok(replay);
-                }
-            }
-            let placed = self.place_in(&mut *tx, caller, request, true).await?;
-            if let Some(key) = &key {
-                let record = IdempotencyRecord {
-                    key: key.clone(),
-                    request_hash: hash.clone(),
-                    order: placed.order.id(),
-                    created_at: placed.order.ordered_at(),
-                };
-                tx.save_idempotency(&record).await.map_err(|e| match e {
-                    // Another request with this key committed meanwhile: run again, and the
-                    // next run gives its order back.
-                    StoreError::Duplicate { .. } => AppError::Store(StoreError::Retryable(
-                        "the idempotency key was used by a concurrent request".into(),
-                    )),
-                    other => AppError::Store(other),
-                })?;
-            }
-            Ok(placed)
+            self.place_in(&mut *tx, caller, request, true, idempotency)
+                .await
         })
     }
 
@@ -106,7 +83,9 @@ impl App {
         access::require_internal(caller, "create draft orders")?;
         self.check_request(caller, request)?;
         transaction!(self, TxMode::Write, |tx| {
-            let placed = self.place_in(&mut *tx, caller, request, false).await?;
+            let placed = self
+                .place_in(&mut *tx, caller, request, false, None)
+                .await?;
             Ok(placed.order)
         })
     }
@@ -135,16 +114,15 @@ impl App {
         Ok(())
     }
 
+    /// The order a previous request with the same idempotency key placed, or a conflict
+    /// when that request was a different one.
     async fn replay(
         &self,
         tx: &mut dyn Transaction,
         caller: &Caller,
-        key: &str,
+        record: &IdempotencyRecord,
         hash: &str,
-    ) -> Result<Option<PlacedOrder>, AppError> {
-        let Some(record) = tx.find_idempotency(key).await? else {
-            return Ok(None);
-        };
+    ) -> Result<PlacedOrder, AppError> {
         if record.request_hash != hash {
             return Err(AppError::Conflict {
                 code: "idempotency_key_reused",
@@ -153,34 +131,82 @@ impl App {
         }
         let order = tx.get_order(record.order).await?;
         let order = access::visible(caller, order, &record.order.to_string())?;
-        Ok(Some(PlacedOrder {
+        Ok(PlacedOrder {
             order,
             reduced: Vec::new(),
             replayed: true,
-        }))
+        })
     }
 
-    /// The body of placing, inside the caller's transaction.
+    /// The body of placing, inside the caller's transaction. Everything it reads before
+    /// writing is asked for at once ([`ports::PlacementStore`]); with an idempotency key
+    /// already used, it gives back that order and writes nothing.
     pub(crate) async fn place_in(
         &self,
         tx: &mut dyn Transaction,
         caller: &Caller,
         request: &OrderRequest,
         validate: bool,
+        idempotency: Option<Idempotency<'_>>,
     ) -> Result<PlacedOrder, AppError> {
         let now = self.now();
-        let site = self.site_for(tx, caller, request).await?;
-        let customer = existing_tiers(&mut *tx, request.customer).await?;
-        check_parties(
-            &mut *tx,
+        let site_key = self.site_key(caller, request)?;
+        let mut people = vec![request.customer];
+        people.extend(request.payer);
+        people.extend(request.recipient);
+        let mut addresses = vec![request.delivery_address];
+        addresses.extend(request.billing_address);
+        let mut article_ids: Vec<ArticleId> = request
+            .lines
+            .iter()
+            .filter_map(|line| match line.article {
+                ArticleKey::Id(id) => Some(id),
+                ArticleKey::Reference(_) => None,
+            })
+            .collect();
+        article_ids.sort_unstable();
+        article_ids.dedup();
+        let context = tx
+            .placement_context(&PlacementQuery {
+                site: site_key,
+                people: &people,
+                addresses: &addresses,
+                articles: &article_ids,
+                idempotency_key: idempotency.as_ref().map(|i| i.key),
+            })
+            .await?;
+        if let (Some(record), Some(idempotency)) = (&context.idempotency, &idempotency) {
+            return self.replay(tx, caller, record, idempotency.hash).await;
+        }
+
+        let site = context.site.clone().ok_or_else(|| match site_key {
+            SiteKey::Id(id) => AppError::not_found("site", id),
+            SiteKey::Code(code) => AppError::not_found("site", code),
+        })?;
+        let customer = context
+            .people
+            .iter()
+            .find(|t| t.id == request.customer)
+            .cloned()
+            .ok_or_else(|| AppError::not_found("person", request.customer))?;
+        let known_people: Vec<TiersId> = context.people.iter().map(|t| t.id).collect();
+        let known_addresses: Vec<AdresseId> = context.addresses.iter().map(|a| a.id).collect();
+        parties_exist(
+            &known_people,
+            &known_addresses,
             request.payer.filter(|&p| p != request.customer),
             request.recipient.filter(|&r| r != request.customer),
             Some(request.delivery_address),
             request.billing_address,
+        )?;
+
+        let articles = resolve_references(
+            tx,
+            request.lines.iter().map(|l| &l.article),
+            context.articles,
         )
         .await?;
-
-        let (articles, mut drafts) = priced_lines(tx, &request.lines).await?;
+        let (articles, mut drafts) = price_lines(articles, &context.vat_codes, &request.lines)?;
         let id = CommandeId::from_u128(self.ids.next_id());
         let mut reduced = Vec::new();
         if validate {
@@ -238,6 +264,22 @@ impl App {
         if validate {
             messages::order_validated(&mut *tx, &*self.ids, &order, &customer, &site, now).await?;
         }
+        if let Some(idempotency) = idempotency {
+            let record = IdempotencyRecord {
+                key: idempotency.key.to_owned(),
+                request_hash: idempotency.hash.to_owned(),
+                order: order.id(),
+                created_at: order.ordered_at(),
+            };
+            tx.save_idempotency(&record).await.map_err(|e| match e {
+                // Another request with this key committed meanwhile: run again, and the
+                // next run gives its order back.
+                StoreError::Duplicate { .. } => AppError::Store(StoreError::Retryable(
+                    "the idempotency key was used by a concurrent request".into(),
+                )),
+                other => AppError::Store(other),
+            })?;
+        }
         Ok(PlacedOrder {
             order,
             reduced,
@@ -247,70 +289,96 @@ impl App {
 
     /// The site an order is numbered under: the order taker's own, the one the request
     /// names (staff only), or the online site.
-    async fn site_for(
-        &self,
-        tx: &mut dyn Transaction,
+    fn site_key<'r>(
+        &'r self,
         caller: &Caller,
-        request: &OrderRequest,
-    ) -> Result<Societe, AppError> {
+        request: &'r OrderRequest,
+    ) -> Result<SiteKey<'r>, AppError> {
         if let Access::OrderTaker { site, .. } = caller.access {
-            return tx
-                .get_societe(site)
-                .await?
-                .ok_or_else(|| AppError::not_found("site", site));
+            return Ok(SiteKey::Id(site));
         }
-        let code: &SiteCode = match (&request.site, caller.access) {
-            (Some(code), Access::Staff | Access::System) => code,
-            (Some(_), _) => {
-                return Err(AppError::Forbidden(
-                    "only staff choose the site of an order".to_owned(),
-                ))
-            }
+        match (&request.site, caller.access) {
+            (Some(code), Access::Staff | Access::System) => Ok(SiteKey::Code(code)),
+            (Some(_), _) => Err(AppError::Forbidden(
+                "only staff choose the site of an order".to_owned(),
+            )),
             (None, _)
                 if request.source == OrderSource::Site || request.source == OrderSource::Phone =>
             {
-                return Err(AppError::invalid(
+                Err(AppError::invalid(
                     "site",
                     "an order taken at a site or by phone names its site",
                 ))
             }
-            (None, _) => &self.settings.online_site,
-        };
-        tx.find_site(code)
-            .await?
-            .ok_or_else(|| AppError::not_found("site", code))
+            (None, _) => Ok(SiteKey::Code(&self.settings.online_site)),
+        }
     }
+}
+
+/// An idempotency key (scoped by caller) with the fingerprint of its request.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Idempotency<'a> {
+    key: &'a str,
+    hash: &'a str,
 }
 
 /// Checks that the people and addresses an order names exist, naming the field at fault.
 pub(crate) async fn check_parties(
     tx: &mut dyn Transaction,
-    payer: Option<domain::ids::TiersId>,
-    recipient: Option<domain::ids::TiersId>,
-    delivery_address: Option<domain::ids::AdresseId>,
-    billing_address: Option<domain::ids::AdresseId>,
+    payer: Option<TiersId>,
+    recipient: Option<TiersId>,
+    delivery_address: Option<AdresseId>,
+    billing_address: Option<AdresseId>,
+) -> Result<(), AppError> {
+    let mut people = Vec::new();
+    for id in [payer, recipient].into_iter().flatten() {
+        if tx.get_tiers(id).await?.is_some() {
+            people.push(id);
+        }
+    }
+    let mut addresses = Vec::new();
+    for id in [delivery_address, billing_address].into_iter().flatten() {
+        if tx.get_adresse(id).await?.is_some() {
+            addresses.push(id);
+        }
+    }
+    parties_exist(
+        &people,
+        &addresses,
+        payer,
+        recipient,
+        delivery_address,
+        billing_address,
+    )
+}
+
+/// Checks the people and addresses an order names against those known to exist, naming
+/// the field at fault.
+fn parties_exist(
+    people: &[TiersId],
+    addresses: &[AdresseId],
+    payer: Option<TiersId>,
+    recipient: Option<TiersId>,
+    delivery_address: Option<AdresseId>,
+    billing_address: Option<AdresseId>,
 ) -> Result<(), AppError> {
     for (field, id) in [("payer", payer), ("recipient", recipient)] {
-        if let Some(id) = id {
-            if tx.get_tiers(id).await?.is_none() {
-                return Err(AppError::invalid(
-                    field,
-                    format!("person {id} does not exist"),
-                ));
-            }
+        if let Some(id) = id.filter(|id| !people.contains(id)) {
+            return Err(AppError::invalid(
+                field,
+                format!("person {id} does not exist"),
+            ));
         }
     }
     for (field, id) in [
         ("delivery_address", delivery_address),
         ("billing_address", billing_address),
     ] {
-        if let Some(id) = id {
-            if tx.get_adresse(id).await?.is_none() {
-                return Err(AppError::invalid(
-                    field,
-                    format!("address {id} does not exist"),
-                ));
-            }
+        if let Some(id) = id.filter(|id| !addresses.contains(id)) {
+            return Err(AppError::invalid(
+                field,
+                format!("address {id} does not exist"),
+            ));
         }
     }
     Ok(())
@@ -340,6 +408,15 @@ pub(crate) async fn priced_lines(
 ) -> Result<(HashMap<ArticleId, Article>, Vec<LineDraft>), AppError> {
     let articles = load_articles(tx, lines.iter().map(|l| &l.article)).await?;
     let codes: Vec<VatCode> = tx.list_vat_codes().await?;
+    price_lines(articles, &codes, lines)
+}
+
+/// [`priced_lines`] with the articles and VAT codes already read.
+fn price_lines(
+    articles: Vec<Article>,
+    codes: &[VatCode],
+    lines: &[LineRequest],
+) -> Result<(HashMap<ArticleId, Article>, Vec<LineDraft>), AppError> {
     let mut problems = Vec::new();
     let mut drafts = Vec::with_capacity(lines.len());
     let mut per_article: HashMap<ArticleId, u64> = HashMap::new();
@@ -378,7 +455,7 @@ pub(crate) async fn priced_lines(
                 continue;
             }
         }
-        let rate = rate_for(&codes, article.details.vat_code.as_ref())
+        let rate = rate_for(codes, article.details.vat_code.as_ref())
             .map_err(|e| AppError::invalid("vat_code", e))?;
         drafts.push(LineDraft::from_article(
             article,
@@ -396,25 +473,33 @@ pub(crate) async fn priced_lines(
 /// Loads the articles named by id in one query, and those named by reference one by one.
 async fn load_articles<'k>(
     tx: &mut dyn Transaction,
-    keys: impl Iterator<Item = &'k ArticleKey>,
+    keys: impl Iterator<Item = &'k ArticleKey> + Clone,
 ) -> Result<Vec<Article>, AppError> {
-    let mut ids = Vec::new();
-    let mut references = Vec::new();
-    for key in keys {
-        match key {
-            ArticleKey::Id(id) => ids.push(*id),
-            ArticleKey::Reference(_) => references.push(key),
-        }
-    }
+    let mut ids: Vec<ArticleId> = keys
+        .clone()
+        .filter_map(|key| match key {
+            ArticleKey::Id(id) => Some(*id),
+            ArticleKey::Reference(_) => None,
+        })
+        .collect();
     ids.sort_unstable();
     ids.dedup();
-    let mut articles = if ids.is_empty() {
+    let articles = if ids.is_empty() {
         Vec::new()
     } else {
         tx.get_articles(&ids).await?
     };
-    for key in references {
-        if lookup(&articles, key).is_none() {
+    resolve_references(tx, keys, articles).await
+}
+
+/// Adds to the articles already read by id those named by reference, one by one.
+async fn resolve_references<'k>(
+    tx: &mut dyn Transaction,
+    keys: impl Iterator<Item = &'k ArticleKey>,
+    mut articles: Vec<Article>,
+) -> Result<Vec<Article>, AppError> {
+    for key in keys {
+        if matches!(key, ArticleKey::Reference(_)) && lookup(&articles, key).is_none() {
             if let Some(article) = find_article(&mut *tx, key).await? {
                 articles.push(article);
             }

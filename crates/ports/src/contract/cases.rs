@@ -11,6 +11,7 @@ mod links;
 mod orders;
 mod parties;
 mod payments;
+mod placement;
 mod records;
 mod sequences;
 mod stock;
@@ -33,6 +34,7 @@ pub use parties::{
     company_parents_and_sites, parties_round_trip, people_are_found_by_phone_email_and_name,
 };
 pub use payments::{payment_references_are_unique_per_provider, payments_round_trip_and_change};
+pub use placement::placement_reads_match_the_single_reads;
 pub use records::{
     carts_survive_and_change, changes_are_recorded, idempotency_keys_are_unique,
     outbox_messages_are_kept,

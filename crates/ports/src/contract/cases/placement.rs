@@ -1,0 +1,139 @@
+//! The reads of an order placement together ([`crate::PlacementStore`]).
+
+use std::sync::Arc;
+
+use super::support::{commit, read, write, World};
+use crate::contract::fixtures::{at_micros, commande, order_number, site_code, vat_code, Ids};
+use crate::{Database, IdempotencyRecord, PlacementContext, PlacementQuery, SiteKey};
+
+fn sorted(mut context: PlacementContext) -> PlacementContext {
+    context.people.sort_by_key(|t| t.id);
+    context.addresses.sort_by_key(|a| a.id);
+    context.articles.sort_by_key(|a| a.id);
+    context
+}
+
+/// `placement_context` gives what the single reads give: the site by id or by code, the
+/// people, addresses and articles that exist (and nothing for those that do not), every
+/// VAT code, and the idempotency key's record when there is one.
+pub async fn placement_reads_match_the_single_reads(db: Arc<dyn Database>) {
+    let mut ids = Ids::new();
+    let world = World::new(&mut ids);
+    world.store(&db).await;
+    let order = commande(
+        ids.commande(),
+        order_number("PAR", 1),
+        world.customer_only(world.customer.id),
+        world.par.id,
+        &world.articles,
+        1,
+        at_micros(0),
+    );
+    let record = IdempotencyRecord {
+        key: "api:acme:placement-1".to_owned(),
+        request_hash: "sha256:0123".to_owned(),
+        order: order.id(),
+        created_at: at_micros(42),
+    };
+    let mut tx = write(&db).await;
+    for code in [
+        vat_code("REDUIT", "Taux réduit", "5.5", false),
+        vat_code("NORMAL", "Taux normal", "20", true),
+    ] {
+        tx.save_vat_code(&code).await.expect("save_vat_code");
+    }
+    tx.insert_order(&order).await.expect("insert_order");
+    tx.save_idempotency(&record)
+        .await
+        .expect("save_idempotency");
+    commit(tx).await;
+
+    let missing_person = ids.tiers();
+    let missing_address = ids.adresse();
+    let missing_article = ids.article();
+    let people = [world.customer.id, world.payer.id, missing_person];
+    let addresses = [world.delivery.id, missing_address, world.billing.id];
+    let articles = [world.articles[0].0, missing_article, world.articles[2].0];
+    let lyon = site_code("LYON");
+    let nowhere = site_code("NOWHERE");
+
+    let mut tx = read(&db).await;
+    let by_code = tx
+        .placement_context(&PlacementQuery {
+            site: SiteKey::Code(&lyon),
+            people: &people,
+            addresses: &addresses,
+            articles: &articles,
+            idempotency_key: Some(&record.key),
+        })
+        .await
+        .expect("placement_context");
+    let expected = PlacementContext {
+        site: Some(world.lyon.clone()),
+        people: vec![world.customer.clone(), world.payer.clone()],
+        addresses: vec![world.delivery.clone(), world.billing.clone()],
+        articles: tx
+            .get_articles(&[world.articles[0].0, world.articles[2].0])
+            .await
+            .expect("get_articles"),
+        vat_codes: tx.list_vat_codes().await.expect("list_vat_codes"),
+        idempotency: Some(record.clone()),
+    };
+    assert_eq!(
+        expected.articles.len(),
+        2,
+        "get_articles must find both articles"
+    );
+    assert_eq!(
+        expected.vat_codes.len(),
+        2,
+        "list_vat_codes must give both codes"
+    );
+    assert_eq!(
+        sorted(by_code),
+        sorted(expected.clone()),
+        "placement_context must give the site by code, what exists of the people, addresses \
+         and articles, every VAT code by code, and the key's record"
+    );
+
+    let by_id = tx
+        .placement_context(&PlacementQuery {
+            site: SiteKey::Id(world.par.id),
+            people: &[],
+            addresses: &[],
+            articles: &[],
+            idempotency_key: Some("api:acme:never-used"),
+        })
+        .await
+        .expect("placement_context");
+    assert_eq!(
+        by_id,
+        PlacementContext {
+            site: Some(world.par.clone()),
+            vat_codes: expected.vat_codes.clone(),
+            ..PlacementContext::default()
+        },
+        "placement_context must give the site by id, nothing for empty lists, and no record \
+         for a key never used"
+    );
+
+    let nothing = tx
+        .placement_context(&PlacementQuery {
+            site: SiteKey::Code(&nowhere),
+            people: &[missing_person],
+            addresses: &[missing_address],
+            articles: &[missing_article],
+            idempotency_key: None,
+        })
+        .await
+        .expect("placement_context");
+    assert_eq!(
+        nothing,
+        PlacementContext {
+            vat_codes: expected.vat_codes,
+            ..PlacementContext::default()
+        },
+        "placement_context must give no site, person, address or article that does not exist"
+    );
+    commit(tx).await;
+}

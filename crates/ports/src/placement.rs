@@ -1,0 +1,111 @@
+//! What placing an order reads before it writes, asked for at once.
+//!
+//! Placing an order reads its site, its people, its addresses, its articles, the VAT codes
+//! and its idempotency key before it takes stock and writes. Asked one by one, that is six
+//! round trips inside the write transaction; a store that can answer them together (one
+//! statement) shortens the time the transaction holds its locks, which is what bounds how
+//! many orders per second one database takes.
+
+use async_trait::async_trait;
+use domain::catalogue::Article;
+use domain::ids::{AdresseId, ArticleId, SocieteId, TiersId};
+use domain::order::SiteCode;
+use domain::party::{Adresse, Societe, Tiers};
+use domain::vat::VatCode;
+
+use crate::{CatalogueStore, IdempotencyRecord, IdempotencyStore, PartyStore, StoreError};
+
+/// Which site an order is placed at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SiteKey<'a> {
+    /// The company with this id (an order taker's own site).
+    Id(SocieteId),
+    /// The site with this code.
+    Code(&'a SiteCode),
+}
+
+/// What to read for one order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlacementQuery<'a> {
+    /// Its site.
+    pub site: SiteKey<'a>,
+    /// Its people: customer, payer, recipient.
+    pub people: &'a [TiersId],
+    /// Its delivery and billing addresses.
+    pub addresses: &'a [AdresseId],
+    /// The articles its lines name by id.
+    pub articles: &'a [ArticleId],
+    /// Its idempotency key (scoped by caller), when it has one.
+    pub idempotency_key: Option<&'a str>,
+}
+
+/// What was read for one order: what exists of what the query named (what does not exist
+/// is simply absent), and every VAT code.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PlacementContext {
+    /// The site, when it exists.
+    pub site: Option<Societe>,
+    /// The people that exist, in any order.
+    pub people: Vec<Tiers>,
+    /// The addresses that exist, in any order.
+    pub addresses: Vec<Adresse>,
+    /// The articles that exist, in any order.
+    pub articles: Vec<Article>,
+    /// Every VAT code, by code.
+    pub vat_codes: Vec<VatCode>,
+    /// The record of the idempotency key, when it was used before.
+    pub idempotency: Option<IdempotencyRecord>,
+}
+
+/// The reads of an order placement, together.
+#[async_trait]
+pub trait PlacementStore: PartyStore + CatalogueStore + IdempotencyStore + Send {
+    /// Everything [`PlacementQuery`] names, as the other stores' reads give it, inside the
+    /// same transaction. The default asks each store in turn; a store overrides it to ask
+    /// in one round trip.
+    async fn placement_context(
+        &mut self,
+        query: &PlacementQuery<'_>,
+    ) -> Result<PlacementContext, StoreError> {
+        let site = match query.site {
+            SiteKey::Id(id) => self.get_societe(id).await?,
+            SiteKey::Code(code) => self.find_site(code).await?,
+        };
+        let mut people = Vec::with_capacity(query.people.len());
+        for &id in query.people {
+            if people.iter().any(|t: &Tiers| t.id == id) {
+                continue;
+            }
+            if let Some(tiers) = self.get_tiers(id).await? {
+                people.push(tiers);
+            }
+        }
+        let mut addresses = Vec::with_capacity(query.addresses.len());
+        for &id in query.addresses {
+            if addresses.iter().any(|a: &Adresse| a.id == id) {
+                continue;
+            }
+            if let Some(adresse) = self.get_adresse(id).await? {
+                addresses.push(adresse);
+            }
+        }
+        let articles = if query.articles.is_empty() {
+            Vec::new()
+        } else {
+            self.get_articles(query.articles).await?
+        };
+        let vat_codes = self.list_vat_codes().await?;
+        let idempotency = match query.idempotency_key {
+            Some(key) => self.find_idempotency(key).await?,
+            None => None,
+        };
+        Ok(PlacementContext {
+            site,
+            people,
+            addresses,
+            articles,
+            vat_codes,
+            idempotency,
+        })
+    }
+}

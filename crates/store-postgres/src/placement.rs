@@ -1,0 +1,184 @@
+//! The reads of an order placement in one statement.
+//!
+//! One `UNION ALL` of the rows asked for (the site, the people, the addresses, the
+//! articles, the VAT codes, the idempotency key), each branch giving its own table's
+//! columns under their own names and NULL for the others'. Each row is then read back by
+//! the same function that reads that table's rows everywhere else.
+
+use std::sync::LazyLock;
+
+use async_trait::async_trait;
+use ports::{PlacementContext, PlacementQuery, PlacementStore, SiteKey, StoreError};
+use uuid::Uuid;
+
+use crate::catalogue::{article, vat_code};
+use crate::codec::{uuid, Cols};
+use crate::db::PostgresTransaction;
+use crate::idempotency::record;
+use crate::parties::{adresse, societe, tiers};
+
+/// Every column of the union, with its type (each branch must give every column the same
+/// type, NULL included).
+const COLUMNS: &[(&str, &str)] = &[
+    ("id", "uuid"),
+    ("name", "text"),
+    ("parent_id", "uuid"),
+    ("site_code", "text"),
+    ("email", "text"),
+    ("siren", "text"),
+    ("vat_number", "text"),
+    ("created_at", "timestamptz"),
+    ("updated_at", "timestamptz"),
+    ("last_name", "text"),
+    ("first_name", "text"),
+    ("mobile", "text"),
+    ("lines", "text"),
+    ("postal_code", "text"),
+    ("town", "text"),
+    ("country", "text"),
+    ("access_notes", "text"),
+    ("landline", "text"),
+    ("bank_details", "text"),
+    ("reference", "text"),
+    ("designation", "text"),
+    ("unit_price", "numeric"),
+    ("vat_code", "text"),
+    ("min_quantity", "integer"),
+    ("max_per_order", "integer"),
+    ("stock", "bigint"),
+    ("code", "text"),
+    ("label", "text"),
+    ("rate", "numeric"),
+    ("is_default", "boolean"),
+    ("key", "text"),
+    ("request_hash", "text"),
+    ("order_id", "uuid"),
+];
+
+const SOCIETE: &[&str] = &[
+    "id",
+    "name",
+    "parent_id",
+    "site_code",
+    "email",
+    "siren",
+    "vat_number",
+    "created_at",
+    "updated_at",
+];
+const TIERS: &[&str] = &[
+    "id",
+    "last_name",
+    "first_name",
+    "mobile",
+    "email",
+    "created_at",
+    "updated_at",
+];
+const ADRESSE: &[&str] = &[
+    "id",
+    "lines",
+    "postal_code",
+    "town",
+    "country",
+    "access_notes",
+    "landline",
+    "bank_details",
+    "created_at",
+    "updated_at",
+];
+const ARTICLE: &[&str] = &[
+    "id",
+    "reference",
+    "designation",
+    "unit_price",
+    "vat_code",
+    "min_quantity",
+    "max_per_order",
+    "stock",
+];
+const VAT_CODE: &[&str] = &["code", "label", "rate", "is_default"];
+const IDEMPOTENCY: &[&str] = &["key", "request_hash", "order_id", "created_at"];
+
+/// The branches: what kind of row, which columns, from where. The binds: $1 the site's
+/// id, $2 the site's code (one of them NULL), $3 the people, $4 the addresses, $5 the
+/// articles, $6 the idempotency key.
+const BRANCHES: &[(&str, &[&str], &str)] = &[
+    ("site", SOCIETE, "FROM societes WHERE id = $1"),
+    ("site", SOCIETE, "FROM societes WHERE site_code = $2"),
+    ("person", TIERS, "FROM tiers WHERE id = ANY ($3)"),
+    ("address", ADRESSE, "FROM adresses WHERE id = ANY ($4)"),
+    ("article", ARTICLE, "FROM articles WHERE id = ANY ($5)"),
+    ("vat_code", VAT_CODE, "FROM vat_codes"),
+    ("key", IDEMPOTENCY, "FROM idempotency_keys WHERE key = $6"),
+];
+
+static PLACEMENT_SQL: LazyLock<String> = LazyLock::new(|| {
+    let branches: Vec<String> = BRANCHES
+        .iter()
+        .map(|(kind, own, from)| {
+            let columns: Vec<String> = COLUMNS
+                .iter()
+                .map(|(name, ty)| {
+                    if own.contains(name) {
+                        format!("{name}::{ty} AS {name}")
+                    } else {
+                        format!("NULL::{ty} AS {name}")
+                    }
+                })
+                .collect();
+            format!(
+                "SELECT '{kind}'::text AS kind, {} {from}",
+                columns.join(", ")
+            )
+        })
+        .collect();
+    branches.join(" UNION ALL ")
+});
+
+fn uuids(ids: impl Iterator<Item = u128>) -> Vec<Uuid> {
+    ids.map(uuid).collect()
+}
+
+#[async_trait]
+impl PlacementStore for PostgresTransaction {
+    async fn placement_context(
+        &mut self,
+        query: &PlacementQuery<'_>,
+    ) -> Result<PlacementContext, StoreError> {
+        let (site_id, site_code) = match query.site {
+            SiteKey::Id(id) => (Some(uuid(id.as_u128())), None),
+            SiteKey::Code(code) => (None, Some(code.as_str())),
+        };
+        let r = sqlx::query(PLACEMENT_SQL.as_str())
+            .bind(site_id)
+            .bind(site_code)
+            .bind(uuids(query.people.iter().map(|id| id.as_u128())))
+            .bind(uuids(query.addresses.iter().map(|id| id.as_u128())))
+            .bind(uuids(query.articles.iter().map(|id| id.as_u128())))
+            .bind(query.idempotency_key)
+            .fetch_all(self.conn())
+            .await;
+        let rows = self.done(r)?;
+        let mut context = PlacementContext::default();
+        for row in &rows {
+            let kind: &str = Cols::new(row, "placement").get("kind")?;
+            match kind {
+                "site" => context.site = Some(societe(row)?),
+                "person" => context.people.push(tiers(row)?),
+                "address" => context.addresses.push(adresse(row)?),
+                "article" => context.articles.push(article(row)?),
+                "vat_code" => context.vat_codes.push(vat_code(row)?),
+                "key" => context.idempotency = Some(record(row)?),
+                other => {
+                    return Err(StoreError::Corrupt(format!(
+                        "placement: unknown kind of row {other:?}"
+                    )))
+                }
+            }
+        }
+        // As `list_vat_codes` gives them.
+        context.vat_codes.sort_by(|a, b| a.code.cmp(&b.code));
+        Ok(context)
+    }
+}

@@ -1,0 +1,134 @@
+//! The reads of an order placement in one statement.
+//!
+//! Each statement of a write transaction is a round trip to the writer connection's
+//! thread while the write lock is held, so the six reads of a placement are asked in one
+//! `UNION ALL`: each branch gives its own table's columns under their own names and NULL
+//! for the others', and each row is read back by the function that reads that table's rows
+//! everywhere else.
+
+use std::sync::LazyLock;
+
+use async_trait::async_trait;
+use ports::{PlacementContext, PlacementQuery, PlacementStore, SiteKey, StoreError};
+
+use crate::catalogue::{article, vat_code, ARTICLE_COLUMNS, VAT_CODE_COLUMNS};
+use crate::codec::Columns;
+use crate::error::translate;
+use crate::idempotency::{record, IDEMPOTENCY_COLUMNS};
+use crate::parties::{adresse, societe, tiers, ADRESSE_COLUMNS, SOCIETE_COLUMNS, TIERS_COLUMNS};
+use crate::tx::SqliteTx;
+
+/// The branches: what kind of row, which columns, from where. The binds: ?1 the site's id,
+/// ?2 the site's code (one of them NULL), ?3 the people, ?4 the addresses, ?5 the articles
+/// (each a JSON array of ids), ?6 the idempotency key.
+const BRANCHES: &[(&str, &str, &str)] = &[
+    ("site", SOCIETE_COLUMNS, "FROM societes WHERE id = ?1"),
+    (
+        "site",
+        SOCIETE_COLUMNS,
+        "FROM societes WHERE site_code = ?2",
+    ),
+    (
+        "person",
+        TIERS_COLUMNS,
+        "FROM tiers WHERE id IN (SELECT value FROM json_each(?3))",
+    ),
+    (
+        "address",
+        ADRESSE_COLUMNS,
+        "FROM adresses WHERE id IN (SELECT value FROM json_each(?4))",
+    ),
+    (
+        "article",
+        ARTICLE_COLUMNS,
+        "FROM articles WHERE id IN (SELECT value FROM json_each(?5))",
+    ),
+    ("vat_code", VAT_CODE_COLUMNS, "FROM vat_codes"),
+    (
+        "key",
+        IDEMPOTENCY_COLUMNS,
+        "FROM idempotency_keys WHERE key = ?6",
+    ),
+];
+
+fn names(columns: &str) -> impl Iterator<Item = &str> {
+    columns.split(',').map(str::trim)
+}
+
+static PLACEMENT_SQL: LazyLock<String> = LazyLock::new(|| {
+    // Every column of every branch, once, in order of first appearance.
+    let mut all: Vec<&str> = Vec::new();
+    for (_, columns, _) in BRANCHES {
+        for name in names(columns) {
+            if !all.contains(&name) {
+                all.push(name);
+            }
+        }
+    }
+    let branches: Vec<String> = BRANCHES
+        .iter()
+        .map(|(kind, columns, from)| {
+            let own: Vec<&str> = names(columns).collect();
+            let selected: Vec<String> = all
+                .iter()
+                .map(|name| {
+                    if own.contains(name) {
+                        format!("{name} AS {name}")
+                    } else {
+                        format!("NULL AS {name}")
+                    }
+                })
+                .collect();
+            format!("SELECT '{kind}' AS kind, {} {from}", selected.join(", "))
+        })
+        .collect();
+    branches.join(" UNION ALL ")
+});
+
+/// Ids as a JSON array of their text.
+fn json_ids<T: ToString>(ids: &[T]) -> String {
+    let texts: Vec<String> = ids.iter().map(ToString::to_string).collect();
+    serde_json::to_string(&texts).unwrap_or_else(|_| "[]".to_owned())
+}
+
+#[async_trait]
+impl PlacementStore for SqliteTx {
+    async fn placement_context(
+        &mut self,
+        query: &PlacementQuery<'_>,
+    ) -> Result<PlacementContext, StoreError> {
+        let (site_id, site_code) = match query.site {
+            SiteKey::Id(id) => (Some(id.to_string()), None),
+            SiteKey::Code(code) => (None, Some(code.as_str())),
+        };
+        let rows = sqlx::query(PLACEMENT_SQL.as_str())
+            .bind(site_id)
+            .bind(site_code)
+            .bind(json_ids(query.people))
+            .bind(json_ids(query.addresses))
+            .bind(json_ids(query.articles))
+            .bind(query.idempotency_key)
+            .fetch_all(self.conn())
+            .await
+            .map_err(translate)?;
+        let mut context = PlacementContext::default();
+        for row in &rows {
+            match Columns::new(row, "placement").text("kind")? {
+                "site" => context.site = Some(societe(row)?),
+                "person" => context.people.push(tiers(row)?),
+                "address" => context.addresses.push(adresse(row)?),
+                "article" => context.articles.push(article(row)?),
+                "vat_code" => context.vat_codes.push(vat_code(row)?),
+                "key" => context.idempotency = Some(record(row)?),
+                other => {
+                    return Err(StoreError::Corrupt(format!(
+                        "placement: unknown kind of row {other:?}"
+                    )))
+                }
+            }
+        }
+        // As `list_vat_codes` gives them.
+        context.vat_codes.sort_by(|a, b| a.code.cmp(&b.code));
+        Ok(context)
+    }
+}
