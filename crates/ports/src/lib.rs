@@ -50,7 +50,7 @@ pub use payments::{
     CallbackEvent, NextStep, PaymentError, PaymentProvider, PaymentRequest, PaymentStore,
     ProviderStart,
 };
-pub use placement::{PlacementContext, PlacementQuery, PlacementStore, SiteKey};
+pub use placement::{PlacementContext, PlacementQuery, PlacementStore, PlacementWrites, SiteKey};
 pub use sequences::SequenceStore;
 pub use stock::{MovementReason, Shortage, StockError, StockLevel, StockMovement, StockStore};
 pub use system::{Clock, IdSource};

@@ -1,19 +1,24 @@
-//! What placing an order reads before it writes, asked for at once.
+//! What placing an order reads before it writes, and what it writes after taking the
+//! stock, each asked for at once.
 //!
 //! Placing an order reads its site, its people, its addresses, its articles, the VAT codes
-//! and its idempotency key before it takes stock and writes. Asked one by one, that is six
-//! round trips inside the write transaction; a store that can answer them together (one
-//! statement) shortens the time the transaction holds its locks, which is what bounds how
-//! many orders per second one database takes.
+//! and its idempotency key before it takes stock, then writes the order, its messages and
+//! its idempotency key. Asked one by one, that is nine round trips inside the write
+//! transaction; a store that can answer each group together (one statement) shortens the
+//! time the transaction holds its locks, which is what bounds how many orders per second
+//! one database takes.
 
 use async_trait::async_trait;
 use domain::catalogue::Article;
 use domain::ids::{AdresseId, ArticleId, SocieteId, TiersId};
-use domain::order::SiteCode;
+use domain::order::{Commande, SiteCode};
 use domain::party::{Adresse, Societe, Tiers};
 use domain::vat::VatCode;
 
-use crate::{CatalogueStore, IdempotencyRecord, IdempotencyStore, PartyStore, StoreError};
+use crate::{
+    CatalogueStore, IdempotencyRecord, IdempotencyStore, OrderStore, OutboxMessage, OutboxStore,
+    PartyStore, StoreError,
+};
 
 /// Which site an order is placed at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,9 +62,22 @@ pub struct PlacementContext {
     pub idempotency: Option<IdempotencyRecord>,
 }
 
-/// The reads of an order placement, together.
+/// What placing an order writes once its stock is taken.
+#[derive(Debug, Clone, Copy)]
+pub struct PlacementWrites<'a> {
+    /// The new order, with its lines and history.
+    pub order: &'a Commande,
+    /// The messages it sends.
+    pub messages: &'a [OutboxMessage],
+    /// Its idempotency key, when it has one.
+    pub idempotency: Option<&'a IdempotencyRecord>,
+}
+
+/// The reads and the writes of an order placement, each together.
 #[async_trait]
-pub trait PlacementStore: PartyStore + CatalogueStore + IdempotencyStore + Send {
+pub trait PlacementStore:
+    PartyStore + CatalogueStore + IdempotencyStore + OrderStore + OutboxStore + Send
+{
     /// Everything [`PlacementQuery`] names, as the other stores' reads give it, inside the
     /// same transaction. The default asks each store in turn; a store overrides it to ask
     /// in one round trip.
@@ -107,5 +125,22 @@ pub trait PlacementStore: PartyStore + CatalogueStore + IdempotencyStore + Send 
             vat_codes,
             idempotency,
         })
+    }
+
+    /// Stores a new order, its messages and its idempotency key, as
+    /// [`OrderStore::insert_order`], [`OutboxStore::enqueue_all`] and
+    /// [`IdempotencyStore::save_idempotency`] do one after the other. The default does
+    /// exactly that; a store overrides it to write them in one round trip.
+    ///
+    /// # Errors
+    /// [`StoreError::Duplicate`] as each of those gives it (entity `"order"`, `"message"`
+    /// or `"idempotency key"`); the transaction is then to be rolled back.
+    async fn record_placement(&mut self, writes: &PlacementWrites<'_>) -> Result<(), StoreError> {
+        self.insert_order(writes.order).await?;
+        self.enqueue_all(writes.messages).await?;
+        if let Some(record) = writes.idempotency {
+            self.save_idempotency(record).await?;
+        }
+        Ok(())
     }
 }

@@ -15,7 +15,7 @@ use domain::order::{
 use domain::vat::VatRate;
 use ports::{OrderQuery, OrderStore, OrderSummary, Page, StoreError};
 use rust_decimal::Decimal;
-use sqlx::postgres::PgRow;
+use sqlx::postgres::{PgArguments, PgRow};
 use sqlx::{Postgres, QueryBuilder};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -59,31 +59,38 @@ macro_rules! select_order {
     };
 }
 
+/// The CTEs that insert an order (`o`, with the id when it was new), then its lines and
+/// history only if it was new: binds $1 to $32.
+macro_rules! insert_order_ctes {
+    () => {
+        "WITH o AS ( \
+            INSERT INTO orders (id, site_code, seq, customer_id, payer_id, recipient_id, \
+                                delivery_address_id, billing_address_id, site_id, taken_by, \
+                                source, ordered_at, planned_delivery, global_discount, state, \
+                                total_ht, total_ht_net, total_vat, total_ttc) \
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
+                    $16, $17, $18, $19) \
+            ON CONFLICT DO NOTHING \
+            RETURNING id \
+        ), new_lines AS ( \
+            INSERT INTO order_lines (order_id, position, article_id, reference, designation, \
+                                     quantity, unit_price, discount, vat_rate) \
+            SELECT o.id, l.* FROM o, UNNEST($20::bigint[], $21::uuid[], $22::text[], \
+                                            $23::text[], $24::int[], $25::numeric[], \
+                                            $26::numeric[], $27::numeric[]) AS l \
+        ), new_history AS ( \
+            INSERT INTO order_history (order_id, seq, from_state, to_state, at, actor, reason) \
+            SELECT o.id, h.seq, h.from_state, h.to_state, h.at, h.actor, h.reason \
+            FROM o, UNNEST($28::text[], $29::text[], $30::timestamptz[], $31::text[], \
+                           $32::text[]) WITH ORDINALITY \
+                    AS h (from_state, to_state, at, actor, reason, seq) \
+        ) "
+    };
+}
+pub(crate) use insert_order_ctes;
+
 /// Inserts the order, then its lines and history only if the order was new.
-const INSERT_ORDER: &str = "\
-    WITH o AS ( \
-        INSERT INTO orders (id, site_code, seq, customer_id, payer_id, recipient_id, \
-                            delivery_address_id, billing_address_id, site_id, taken_by, \
-                            source, ordered_at, planned_delivery, global_discount, state, \
-                            total_ht, total_ht_net, total_vat, total_ttc) \
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
-                $16, $17, $18, $19) \
-        ON CONFLICT DO NOTHING \
-        RETURNING id \
-    ), new_lines AS ( \
-        INSERT INTO order_lines (order_id, position, article_id, reference, designation, \
-                                 quantity, unit_price, discount, vat_rate) \
-        SELECT o.id, l.* FROM o, UNNEST($20::bigint[], $21::uuid[], $22::text[], \
-                                        $23::text[], $24::int[], $25::numeric[], \
-                                        $26::numeric[], $27::numeric[]) AS l \
-    ), new_history AS ( \
-        INSERT INTO order_history (order_id, seq, from_state, to_state, at, actor, reason) \
-        SELECT o.id, h.seq, h.from_state, h.to_state, h.at, h.actor, h.reason \
-        FROM o, UNNEST($28::text[], $29::text[], $30::timestamptz[], $31::text[], \
-                       $32::text[]) WITH ORDINALITY \
-                AS h (from_state, to_state, at, actor, reason, seq) \
-    ) \
-    SELECT count(*) FROM o";
+const INSERT_ORDER: &str = concat!(insert_order_ctes!(), "SELECT count(*) FROM o");
 
 /// Updates the order's row; removes the lines it no longer has, writes over those that
 /// changed, adds the new ones (in one statement a delete and an insert of the same keys
@@ -433,58 +440,70 @@ impl PostgresTransaction {
     }
 }
 
+/// A query starting with [`insert_order_ctes`], with the order's values bound ($1 to $32).
+pub(crate) fn bind_new_order<'q, O>(
+    query: sqlx::query::QueryAs<'q, Postgres, O, PgArguments>,
+    order: &Commande,
+) -> sqlx::query::QueryAs<'q, Postgres, O, PgArguments> {
+    let parts = order.parts();
+    let parties = &parts.parties;
+    let pricing = order.pricing();
+    let number = order.number();
+    let seq = i64::try_from(number.sequence()).unwrap_or(i64::MAX);
+    let l = LineColumns::of(order.lines());
+    let h = HistoryColumns::of(order.history());
+    query
+        .bind(uuid(order.id().as_u128()))
+        .bind(number.site().as_str().to_owned())
+        .bind(seq)
+        .bind(uuid(parties.customer.as_u128()))
+        .bind(uuid(parties.payer.as_u128()))
+        .bind(uuid(parties.recipient.as_u128()))
+        .bind(uuid(parties.delivery_address.as_u128()))
+        .bind(opt_uuid(parties.billing_address.map(AdresseId::as_u128)))
+        .bind(uuid(parts.site.as_u128()))
+        .bind(opt_uuid(parts.taken_by.map(TiersId::as_u128)))
+        .bind(parts.source.as_str())
+        .bind(parts.ordered_at)
+        .bind(parts.planned_delivery)
+        .bind(parts.global_discount.value())
+        .bind(parts.state.as_str())
+        .bind(pricing.total_ht)
+        .bind(pricing.total_ht_net)
+        .bind(pricing.total_vat)
+        .bind(pricing.total_ttc)
+        .bind(l.positions)
+        .bind(l.articles)
+        .bind(l.references)
+        .bind(l.designations)
+        .bind(l.quantities)
+        .bind(l.unit_prices)
+        .bind(l.discounts)
+        .bind(l.vat_rates)
+        .bind(h.froms)
+        .bind(h.tos)
+        .bind(h.ats)
+        .bind(h.actors)
+        .bind(h.reasons)
+}
+
+/// The error of an order whose number (or id) is already stored.
+pub(crate) fn duplicate_order(order: &Commande) -> StoreError {
+    StoreError::Duplicate {
+        entity: "order",
+        key: order.number().to_string(),
+    }
+}
+
 #[async_trait]
 impl OrderStore for PostgresTransaction {
     async fn insert_order(&mut self, order: &Commande) -> Result<(), StoreError> {
-        let parts = order.parts();
-        let parties = &parts.parties;
-        let pricing = order.pricing();
-        let number = order.number();
-        let seq = i64::try_from(number.sequence()).unwrap_or(i64::MAX);
-        let l = LineColumns::of(order.lines());
-        let h = HistoryColumns::of(order.history());
-        let r = sqlx::query_scalar::<_, i64>(INSERT_ORDER)
-            .bind(uuid(order.id().as_u128()))
-            .bind(number.site().as_str())
-            .bind(seq)
-            .bind(uuid(parties.customer.as_u128()))
-            .bind(uuid(parties.payer.as_u128()))
-            .bind(uuid(parties.recipient.as_u128()))
-            .bind(uuid(parties.delivery_address.as_u128()))
-            .bind(opt_uuid(parties.billing_address.map(AdresseId::as_u128)))
-            .bind(uuid(parts.site.as_u128()))
-            .bind(opt_uuid(parts.taken_by.map(TiersId::as_u128)))
-            .bind(parts.source.as_str())
-            .bind(parts.ordered_at)
-            .bind(parts.planned_delivery)
-            .bind(parts.global_discount.value())
-            .bind(parts.state.as_str())
-            .bind(pricing.total_ht)
-            .bind(pricing.total_ht_net)
-            .bind(pricing.total_vat)
-            .bind(pricing.total_ttc)
-            .bind(l.positions)
-            .bind(l.articles)
-            .bind(l.references)
-            .bind(l.designations)
-            .bind(l.quantities)
-            .bind(l.unit_prices)
-            .bind(l.discounts)
-            .bind(l.vat_rates)
-            .bind(h.froms)
-            .bind(h.tos)
-            .bind(h.ats)
-            .bind(h.actors)
-            .bind(h.reasons)
-            .fetch_one(self.conn())
-            .await;
-        if self.done(r)? == 1 {
+        let query = bind_new_order(sqlx::query_as::<_, (i64,)>(INSERT_ORDER), order);
+        let r = query.fetch_one(self.conn()).await;
+        if self.done(r)?.0 == 1 {
             Ok(())
         } else {
-            Err(StoreError::Duplicate {
-                entity: "order",
-                key: number.to_string(),
-            })
+            Err(duplicate_order(order))
         }
     }
 

@@ -1,20 +1,25 @@
-//! The reads of an order placement in one statement.
+//! The reads of an order placement in one statement, and its writes in another.
 //!
-//! One `UNION ALL` of the rows asked for (the site, the people, the addresses, the
-//! articles, the VAT codes, the idempotency key), each branch giving its own table's
+//! The reads: one `UNION ALL` of the rows asked for (the site, the people, the addresses,
+//! the articles, the VAT codes, the idempotency key), each branch giving its own table's
 //! columns under their own names and NULL for the others'. Each row is then read back by
-//! the same function that reads that table's rows everywhere else.
+//! the same function that reads that table's rows everywhere else. The writes: the order's
+//! own INSERT (with its lines and history), followed by its messages' and its idempotency
+//! key's, all as CTEs of one statement.
 
 use std::sync::LazyLock;
 
 use async_trait::async_trait;
-use ports::{PlacementContext, PlacementQuery, PlacementStore, SiteKey, StoreError};
+use ports::{
+    PlacementContext, PlacementQuery, PlacementStore, PlacementWrites, SiteKey, StoreError,
+};
 use uuid::Uuid;
 
 use crate::catalogue::{article, vat_code};
 use crate::codec::{uuid, Cols};
 use crate::db::PostgresTransaction;
 use crate::idempotency::record;
+use crate::orders::{bind_new_order, duplicate_order, insert_order_ctes};
 use crate::parties::{adresse, societe, tiers};
 
 /// Every column of the union, with its type (each branch must give every column the same
@@ -136,6 +141,32 @@ static PLACEMENT_SQL: LazyLock<String> = LazyLock::new(|| {
     branches.join(" UNION ALL ")
 });
 
+/// The order (binds $1 to $32), then its messages ($33 to $41, one array per column) and
+/// its idempotency key ($42 to $44, the key NULL when there is none), each written only
+/// when the order was new; gives how many of each were written.
+const RECORD_PLACEMENT: &str = concat!(
+    insert_order_ctes!(),
+    ", new_messages AS ( \
+        INSERT INTO outbox (id, topic, recipient, payload, status, attempts, created_at, \
+                            next_attempt_at, last_error) \
+        SELECT m.id, m.topic, m.recipient, m.payload::jsonb, m.status, m.attempts, \
+               m.created_at, m.next_attempt_at, m.last_error \
+        FROM o, UNNEST($33::uuid[], $34::text[], $35::text[], $36::text[], $37::text[], \
+                       $38::bigint[], $39::timestamptz[], $40::timestamptz[], $41::text[]) \
+                AS m (id, topic, recipient, payload, status, attempts, created_at, \
+                      next_attempt_at, last_error) \
+        ON CONFLICT DO NOTHING \
+        RETURNING 1 \
+    ), new_key AS ( \
+        INSERT INTO idempotency_keys (key, request_hash, order_id, created_at) \
+        SELECT $42::text, $43::text, o.id, $44::timestamptz FROM o WHERE $42::text IS NOT NULL \
+        ON CONFLICT DO NOTHING \
+        RETURNING 1 \
+    ) \
+    SELECT (SELECT count(*) FROM o), (SELECT count(*) FROM new_messages), \
+           (SELECT count(*) FROM new_key)"
+);
+
 fn uuids(ids: impl Iterator<Item = u128>) -> Vec<Uuid> {
     ids.map(uuid).collect()
 }
@@ -180,5 +211,79 @@ impl PlacementStore for PostgresTransaction {
         // As `list_vat_codes` gives them.
         context.vat_codes.sort_by(|a, b| a.code.cmp(&b.code));
         Ok(context)
+    }
+
+    async fn record_placement(&mut self, writes: &PlacementWrites<'_>) -> Result<(), StoreError> {
+        let messages = writes.messages;
+        let mut payloads = Vec::with_capacity(messages.len());
+        for m in messages {
+            payloads.push(
+                serde_json::to_string(&m.payload).map_err(|e| StoreError::Other(Box::new(e)))?,
+            );
+        }
+        let key = writes.idempotency;
+        let query = bind_new_order(
+            sqlx::query_as::<_, (i64, i64, i64)>(RECORD_PLACEMENT),
+            writes.order,
+        )
+        .bind(uuids(messages.iter().map(|m| m.id.as_u128())))
+        .bind(messages.iter().map(|m| m.topic.clone()).collect::<Vec<_>>())
+        .bind(
+            messages
+                .iter()
+                .map(|m| m.recipient.clone())
+                .collect::<Vec<_>>(),
+        )
+        .bind(payloads)
+        .bind(
+            messages
+                .iter()
+                .map(|m| m.status.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            messages
+                .iter()
+                .map(|m| i64::from(m.attempts))
+                .collect::<Vec<_>>(),
+        )
+        .bind(messages.iter().map(|m| m.created_at).collect::<Vec<_>>())
+        .bind(
+            messages
+                .iter()
+                .map(|m| m.next_attempt_at)
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            messages
+                .iter()
+                .map(|m| m.last_error.clone())
+                .collect::<Vec<_>>(),
+        )
+        .bind(key.map(|k| k.key.clone()))
+        .bind(key.map(|k| k.request_hash.clone()))
+        .bind(key.map(|k| k.created_at));
+        let r = query.fetch_one(self.conn()).await;
+        let (orders, messages_written, keys) = self.done(r)?;
+        if orders != 1 {
+            return Err(duplicate_order(writes.order));
+        }
+        if usize::try_from(messages_written).ok() != Some(messages.len()) {
+            return Err(StoreError::Duplicate {
+                entity: "message",
+                key: messages
+                    .iter()
+                    .map(|m| m.id.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            });
+        }
+        if let Some(key) = key.filter(|_| keys != 1) {
+            return Err(StoreError::Duplicate {
+                entity: "idempotency key",
+                key: key.key.clone(),
+            });
+        }
+        Ok(())
     }
 }

@@ -4,6 +4,7 @@ use async_trait::async_trait;
 use domain::ids::CommandeId;
 use ports::{IdempotencyRecord, IdempotencyStore, StoreError};
 use sqlx::sqlite::SqliteRow;
+use sqlx::{QueryBuilder, Sqlite};
 
 use crate::codec::{micros, Columns};
 use crate::error::{duplicate, translate};
@@ -23,6 +24,17 @@ pub(crate) fn record(row: &SqliteRow) -> Result<IdempotencyRecord, StoreError> {
     })
 }
 
+/// Appends to `sql` the INSERT of an idempotency key's record.
+pub(crate) fn push_key<'a>(sql: &mut QueryBuilder<'a, Sqlite>, record: &'a IdempotencyRecord) {
+    sql.push("INSERT INTO idempotency_keys (key, request_hash, order_id, created_at) VALUES (");
+    sql.separated(", ")
+        .push_bind(record.key.as_str())
+        .push_bind(record.request_hash.as_str())
+        .push_bind(record.order.to_string())
+        .push_bind(micros(record.created_at));
+    sql.push(")");
+}
+
 #[async_trait]
 impl IdempotencyStore for SqliteTx {
     async fn find_idempotency(
@@ -39,17 +51,12 @@ impl IdempotencyStore for SqliteTx {
     }
 
     async fn save_idempotency(&mut self, record: &IdempotencyRecord) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO idempotency_keys (key, request_hash, order_id, created_at) \
-             VALUES (?, ?, ?, ?)",
-        )
-        .bind(&record.key)
-        .bind(&record.request_hash)
-        .bind(record.order.to_string())
-        .bind(micros(record.created_at))
-        .execute(self.conn())
-        .await
-        .map_err(duplicate("idempotency key", record.key.clone()))?;
+        let mut sql = QueryBuilder::new("");
+        push_key(&mut sql, record);
+        sql.build()
+            .execute(self.conn())
+            .await
+            .map_err(duplicate("idempotency key", record.key.clone()))?;
         Ok(())
     }
 }

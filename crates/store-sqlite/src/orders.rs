@@ -150,6 +150,81 @@ fn summary(row: &SqliteRow) -> Result<OrderSummary, StoreError> {
 }
 
 /// Appends to `sql` the INSERTs of an order's lines, each after a `;`.
+/// The values of an order's row that are built, not borrowed.
+pub(crate) struct OrderColumns {
+    id: String,
+    number: String,
+}
+
+impl OrderColumns {
+    pub(crate) fn of(order: &Commande) -> Self {
+        OrderColumns {
+            id: order.id().to_string(),
+            number: order.number().to_string(),
+        }
+    }
+}
+
+/// Appends to `sql` the INSERTs of a new order, its lines and its history: one query, one
+/// call to the worker thread. When the order's row is refused (a duplicate), nothing after
+/// it runs.
+pub(crate) fn push_order<'a>(
+    sql: &mut QueryBuilder<'a, Sqlite>,
+    columns: &'a OrderColumns,
+    order: &'a Commande,
+) {
+    let parties = order.parties();
+    let pricing = order.pricing();
+    let sequence = i64::try_from(order.number().sequence()).unwrap_or(i64::MAX);
+    sql.push(
+        "INSERT INTO orders (id, number, site_code, sequence, customer_id, payer_id, \
+         recipient_id, delivery_address_id, billing_address_id, site_id, taken_by, source, \
+         ordered_at, planned_delivery, global_discount, state, total_ht, total_vat, \
+         total_ttc) VALUES (",
+    );
+    sql.separated(", ")
+        .push_bind(&columns.id)
+        .push_bind(&columns.number)
+        .push_bind(order.number().site().as_str())
+        .push_bind(sequence)
+        .push_bind(parties.customer.to_string())
+        .push_bind(parties.payer.to_string())
+        .push_bind(parties.recipient.to_string())
+        .push_bind(parties.delivery_address.to_string())
+        .push_bind(parties.billing_address.map(|a| a.to_string()))
+        .push_bind(order.site().to_string())
+        .push_bind(order.taken_by().map(|t| t.to_string()))
+        .push_bind(order.source().as_str())
+        .push_bind(micros(order.ordered_at()))
+        .push_bind(date_text(order.planned_delivery()))
+        .push_bind(decimal_text(order.global_discount().value()))
+        .push_bind(order.state().as_str())
+        .push_bind(decimal_text(pricing.total_ht))
+        .push_bind(decimal_text(pricing.total_vat))
+        .push_bind(decimal_text(pricing.total_ttc));
+    sql.push(")");
+    push_lines(sql, &columns.id, order.lines());
+    push_history(sql, &columns.id, order.history(), false);
+}
+
+/// What a refused INSERT of a new order means: a duplicate id or number, or another fault.
+pub(crate) fn order_conflict(err: sqlx::Error, columns: &OrderColumns) -> StoreError {
+    let violated = violated_columns(&err);
+    if violated.iter().any(|c| c == "orders.id") {
+        StoreError::Duplicate {
+            entity: "order",
+            key: columns.id.clone(),
+        }
+    } else if violated.iter().any(|c| c == "orders.number") {
+        StoreError::Duplicate {
+            entity: "order",
+            key: columns.number.clone(),
+        }
+    } else {
+        translate(err)
+    }
+}
+
 fn push_lines<'a>(sql: &mut QueryBuilder<'a, Sqlite>, order: &'a str, lines: &'a [Ligne]) {
     for chunk in lines.chunks(ROWS_PER_STATEMENT) {
         sql.push(
@@ -254,62 +329,14 @@ impl SqliteTx {
 #[async_trait]
 impl OrderStore for SqliteTx {
     async fn insert_order(&mut self, order: &Commande) -> Result<(), StoreError> {
-        let id = order.id().to_string();
-        let number = order.number().to_string();
-        let parties = order.parties();
-        let pricing = order.pricing();
-        let sequence = i64::try_from(order.number().sequence()).unwrap_or(i64::MAX);
-        // The order, its lines and its history: one query, one call to the worker thread.
-        // When the order's row is refused (a duplicate), nothing after it runs.
-        let mut sql = QueryBuilder::new(
-            "INSERT INTO orders (id, number, site_code, sequence, customer_id, payer_id, \
-             recipient_id, delivery_address_id, billing_address_id, site_id, taken_by, source, \
-             ordered_at, planned_delivery, global_discount, state, total_ht, total_vat, \
-             total_ttc) VALUES (",
-        );
-        sql.separated(", ")
-            .push_bind(&id)
-            .push_bind(&number)
-            .push_bind(order.number().site().as_str())
-            .push_bind(sequence)
-            .push_bind(parties.customer.to_string())
-            .push_bind(parties.payer.to_string())
-            .push_bind(parties.recipient.to_string())
-            .push_bind(parties.delivery_address.to_string())
-            .push_bind(parties.billing_address.map(|a| a.to_string()))
-            .push_bind(order.site().to_string())
-            .push_bind(order.taken_by().map(|t| t.to_string()))
-            .push_bind(order.source().as_str())
-            .push_bind(micros(order.ordered_at()))
-            .push_bind(date_text(order.planned_delivery()))
-            .push_bind(decimal_text(order.global_discount().value()))
-            .push_bind(order.state().as_str())
-            .push_bind(decimal_text(pricing.total_ht))
-            .push_bind(decimal_text(pricing.total_vat))
-            .push_bind(decimal_text(pricing.total_ttc));
-        sql.push(")");
-        push_lines(&mut sql, &id, order.lines());
-        push_history(&mut sql, &id, order.history(), false);
+        let columns = OrderColumns::of(order);
+        let mut sql = QueryBuilder::new("");
+        push_order(&mut sql, &columns, order);
         sql.build()
             .execute(self.conn())
             .await
             .map(|_| ())
-            .map_err(|err| {
-                let columns = violated_columns(&err);
-                if columns.iter().any(|c| c == "orders.id") {
-                    StoreError::Duplicate {
-                        entity: "order",
-                        key: id.clone(),
-                    }
-                } else if columns.iter().any(|c| c == "orders.number") {
-                    StoreError::Duplicate {
-                        entity: "order",
-                        key: number.clone(),
-                    }
-                } else {
-                    translate(err)
-                }
-            })
+            .map_err(|err| order_conflict(err, &columns))
     }
 
     async fn update_order(&mut self, order: &Commande) -> Result<(), StoreError> {

@@ -31,6 +31,47 @@ fn message(row: &SqliteRow) -> Result<OutboxMessage, StoreError> {
     })
 }
 
+/// The payloads of messages, as the JSON text they are stored as.
+pub(crate) fn payloads(messages: &[OutboxMessage]) -> Result<Vec<String>, StoreError> {
+    messages
+        .iter()
+        .map(|m| serde_json::to_string(&m.payload).map_err(|e| StoreError::Other(Box::new(e))))
+        .collect()
+}
+
+/// The ids of messages, as a duplicate's key names them.
+pub(crate) fn message_ids(messages: &[OutboxMessage]) -> String {
+    messages
+        .iter()
+        .map(|m| m.id.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Appends to `sql` one INSERT of all the messages (at least one), with their payloads
+/// from [`payloads`].
+pub(crate) fn push_messages<'a>(
+    sql: &mut sqlx::QueryBuilder<'a, sqlx::Sqlite>,
+    messages: &'a [OutboxMessage],
+    payloads: &'a [String],
+) {
+    sql.push(
+        "INSERT INTO outbox (id, topic, recipient, payload, status, attempts, created_at, \
+         next_attempt_at, last_error) ",
+    );
+    sql.push_values(messages.iter().zip(payloads), |mut row, (m, payload)| {
+        row.push_bind(m.id.to_string())
+            .push_bind(m.topic.as_str())
+            .push_bind(m.recipient.as_deref())
+            .push_bind(payload.as_str())
+            .push_bind(m.status.as_str())
+            .push_bind(m.attempts)
+            .push_bind(micros(m.created_at))
+            .push_bind(micros(m.next_attempt_at))
+            .push_bind(m.last_error.as_deref());
+    });
+}
+
 #[async_trait]
 impl OutboxStore for SqliteTx {
     async fn enqueue(&mut self, message: &OutboxMessage) -> Result<(), StoreError> {
@@ -61,38 +102,14 @@ impl OutboxStore for SqliteTx {
             [one] => self.enqueue(one).await,
             _ => {
                 // One statement, so one round trip to the connection's thread.
-                let mut insert = sqlx::QueryBuilder::new(
-                    "INSERT INTO outbox (id, topic, recipient, payload, status, attempts, \
-                     created_at, next_attempt_at, last_error) ",
-                );
-                let mut payloads = Vec::with_capacity(messages.len());
-                for m in messages {
-                    payloads.push(
-                        serde_json::to_string(&m.payload)
-                            .map_err(|e| StoreError::Other(Box::new(e)))?,
-                    );
-                }
-                insert.push_values(messages.iter().zip(payloads), |mut row, (m, payload)| {
-                    row.push_bind(m.id.to_string())
-                        .push_bind(m.topic.clone())
-                        .push_bind(m.recipient.clone())
-                        .push_bind(payload)
-                        .push_bind(m.status.as_str())
-                        .push_bind(m.attempts)
-                        .push_bind(micros(m.created_at))
-                        .push_bind(micros(m.next_attempt_at))
-                        .push_bind(m.last_error.clone());
-                });
-                let ids = messages
-                    .iter()
-                    .map(|m| m.id.to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ");
+                let payloads = payloads(messages)?;
+                let mut insert = sqlx::QueryBuilder::new("");
+                push_messages(&mut insert, messages, &payloads);
                 insert
                     .build()
                     .execute(self.conn())
                     .await
-                    .map_err(duplicate("message", ids))?;
+                    .map_err(duplicate("message", message_ids(messages)))?;
                 Ok(())
             }
         }

@@ -1,20 +1,26 @@
-//! The reads of an order placement in one statement.
+//! The reads of an order placement in one statement, and its writes in one query.
 //!
 //! Each statement of a write transaction is a round trip to the writer connection's
 //! thread while the write lock is held, so the six reads of a placement are asked in one
 //! `UNION ALL`: each branch gives its own table's columns under their own names and NULL
 //! for the others', and each row is read back by the function that reads that table's rows
-//! everywhere else.
+//! everywhere else. The order, its messages and its idempotency key are then written by
+//! one query of several statements, built by the same functions as their own INSERTs.
 
 use std::sync::LazyLock;
 
 use async_trait::async_trait;
-use ports::{PlacementContext, PlacementQuery, PlacementStore, SiteKey, StoreError};
+use ports::{
+    PlacementContext, PlacementQuery, PlacementStore, PlacementWrites, SiteKey, StoreError,
+};
+use sqlx::QueryBuilder;
 
 use crate::catalogue::{article, vat_code, ARTICLE_COLUMNS, VAT_CODE_COLUMNS};
 use crate::codec::Columns;
-use crate::error::translate;
-use crate::idempotency::{record, IDEMPOTENCY_COLUMNS};
+use crate::error::{translate, violated_columns};
+use crate::idempotency::{push_key, record, IDEMPOTENCY_COLUMNS};
+use crate::orders::{order_conflict, push_order, OrderColumns};
+use crate::outbox::{message_ids, payloads, push_messages};
 use crate::parties::{adresse, societe, tiers, ADRESSE_COLUMNS, SOCIETE_COLUMNS, TIERS_COLUMNS};
 use crate::tx::SqliteTx;
 
@@ -130,5 +136,43 @@ impl PlacementStore for SqliteTx {
         // As `list_vat_codes` gives them.
         context.vat_codes.sort_by(|a, b| a.code.cmp(&b.code));
         Ok(context)
+    }
+
+    async fn record_placement(&mut self, writes: &PlacementWrites<'_>) -> Result<(), StoreError> {
+        let columns = OrderColumns::of(writes.order);
+        let payloads = payloads(writes.messages)?;
+        let mut sql = QueryBuilder::new("");
+        push_order(&mut sql, &columns, writes.order);
+        if !writes.messages.is_empty() {
+            sql.push(";\n");
+            push_messages(&mut sql, writes.messages, &payloads);
+        }
+        if let Some(key) = writes.idempotency {
+            sql.push(";\n");
+            push_key(&mut sql, key);
+        }
+        sql.build()
+            .execute(self.conn())
+            .await
+            .map(|_| ())
+            .map_err(|err| {
+                let violated = violated_columns(&err);
+                if violated.iter().any(|c| c == "outbox.id") {
+                    StoreError::Duplicate {
+                        entity: "message",
+                        key: message_ids(writes.messages),
+                    }
+                } else if violated.iter().any(|c| c == "idempotency_keys.key") {
+                    StoreError::Duplicate {
+                        entity: "idempotency key",
+                        key: writes
+                            .idempotency
+                            .map(|k| k.key.clone())
+                            .unwrap_or_default(),
+                    }
+                } else {
+                    order_conflict(err, &columns)
+                }
+            })
     }
 }

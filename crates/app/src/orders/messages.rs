@@ -4,7 +4,7 @@
 use domain::billing::invoiced_at_validation;
 use domain::order::Commande;
 use domain::party::{Societe, Tiers};
-use ports::OutboxStore;
+use ports::{OutboxMessage, OutboxStore};
 
 use crate::billing;
 use crate::outbox::new_message;
@@ -32,9 +32,7 @@ fn payload(order: &Commande, customer: &Tiers, site: &Societe) -> serde_json::Va
     })
 }
 
-/// Queues what a validated order sends: the customer's confirmation (when they have an
-/// email), the notice to the site (when it has one), and for an order on account the
-/// issuing of its invoice.
+/// Queues what a validated order sends ([`validated_messages`]).
 pub(crate) async fn order_validated(
     tx: &mut (dyn OutboxStore + '_),
     ids: &dyn ports::IdSource,
@@ -43,6 +41,21 @@ pub(crate) async fn order_validated(
     site: &Societe,
     now: OffsetDateTime,
 ) -> Result<(), AppError> {
+    let outgoing = validated_messages(ids, order, customer, site, now);
+    // One write for all of them.
+    Ok(tx.enqueue_all(&outgoing).await?)
+}
+
+/// What a validated order sends: the customer's confirmation (when they have an email),
+/// the notice to the site (when it has one), and for an order on account the issuing of
+/// its invoice.
+pub(crate) fn validated_messages(
+    ids: &dyn ports::IdSource,
+    order: &Commande,
+    customer: &Tiers,
+    site: &Societe,
+    now: OffsetDateTime,
+) -> Vec<OutboxMessage> {
     let mut outgoing = Vec::with_capacity(3);
     let body = payload(order, customer, site);
     if let Some(email) = &customer.details.email {
@@ -66,8 +79,7 @@ pub(crate) async fn order_validated(
     if invoiced_at_validation(order.source()) {
         outgoing.push(billing::invoice_due_message(ids, order, None, now));
     }
-    // One write for all of them.
-    Ok(tx.enqueue_all(&outgoing).await?)
+    outgoing
 }
 
 /// Queues the customer's notice of a cancelled order (when they have an email).

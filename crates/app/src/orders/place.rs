@@ -13,8 +13,8 @@ use domain::money::{Amount, Quantity};
 use domain::order::{Commande, LineDraft, NewCommande, OrderNumber, OrderParties, OrderSource};
 use domain::vat::{rate_for, VatCode};
 use ports::{
-    IdempotencyRecord, MovementReason, PlacementQuery, Shortage, SiteKey, StockError, StoreError,
-    Transaction, TxMode,
+    IdempotencyRecord, MovementReason, PlacementQuery, PlacementWrites, Shortage, SiteKey,
+    StockError, StoreError, Transaction, TxMode,
 };
 use serde::Serialize;
 
@@ -260,26 +260,33 @@ impl App {
         if validate {
             order.validate(now, caller.actor.clone(), None)?;
         }
-        tx.insert_order(&order).await?;
-        if validate {
-            messages::order_validated(&mut *tx, &*self.ids, &order, &customer, &site, now).await?;
-        }
-        if let Some(idempotency) = idempotency {
-            let record = IdempotencyRecord {
-                key: idempotency.key.to_owned(),
-                request_hash: idempotency.hash.to_owned(),
-                order: order.id(),
-                created_at: order.ordered_at(),
-            };
-            tx.save_idempotency(&record).await.map_err(|e| match e {
-                // Another request with this key committed meanwhile: run again, and the
-                // next run gives its order back.
-                StoreError::Duplicate { .. } => AppError::Store(StoreError::Retryable(
-                    "the idempotency key was used by a concurrent request".into(),
-                )),
-                other => AppError::Store(other),
-            })?;
-        }
+        let messages = if validate {
+            messages::validated_messages(&*self.ids, &order, &customer, &site, now)
+        } else {
+            Vec::new()
+        };
+        let record = idempotency.map(|idempotency| IdempotencyRecord {
+            key: idempotency.key.to_owned(),
+            request_hash: idempotency.hash.to_owned(),
+            order: order.id(),
+            created_at: order.ordered_at(),
+        });
+        let writes = PlacementWrites {
+            order: &order,
+            messages: &messages,
+            idempotency: record.as_ref(),
+        };
+        tx.record_placement(&writes).await.map_err(|e| match e {
+            // Another request with this key committed meanwhile: run again, and the next
+            // run gives its order back.
+            StoreError::Duplicate {
+                entity: "idempotency key",
+                ..
+            } => AppError::Store(StoreError::Retryable(
+                "the idempotency key was used by a concurrent request".into(),
+            )),
+            other => AppError::Store(other),
+        })?;
         Ok(PlacedOrder {
             order,
             reduced,

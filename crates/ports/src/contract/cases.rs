@@ -34,7 +34,9 @@ pub use parties::{
     company_parents_and_sites, parties_round_trip, people_are_found_by_phone_email_and_name,
 };
 pub use payments::{payment_references_are_unique_per_provider, payments_round_trip_and_change};
-pub use placement::placement_reads_match_the_single_reads;
+pub use placement::{
+    placement_reads_match_the_single_reads, placement_writes_store_order_messages_and_key,
+};
 pub use records::{
     carts_survive_and_change, changes_are_recorded, idempotency_keys_are_unique,
     outbox_messages_are_kept,

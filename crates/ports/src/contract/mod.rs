@@ -49,6 +49,7 @@ macro_rules! contract_suite {
             leased_messages_wait_for_the_lease,
             idempotency_keys_are_unique,
             placement_reads_match_the_single_reads,
+            placement_writes_store_order_messages_and_key,
             changes_are_recorded,
             accounts_are_stored_once_per_login,
             session_tokens_are_found_and_revoked,

@@ -1,10 +1,17 @@
-//! The reads of an order placement together ([`crate::PlacementStore`]).
+//! The reads of an order placement together, and its writes ([`crate::PlacementStore`]).
 
 use std::sync::Arc;
 
-use super::support::{commit, read, write, World};
-use crate::contract::fixtures::{at_micros, commande, order_number, site_code, vat_code, Ids};
-use crate::{Database, IdempotencyRecord, PlacementContext, PlacementQuery, SiteKey};
+use domain::order::Commande;
+
+use super::support::{commit, read, rollback, write, World};
+use crate::contract::fixtures::{
+    at_micros, commande, order_number, outbox_message, site_code, vat_code, Ids,
+};
+use crate::{
+    Database, IdempotencyRecord, OutboxMessage, PlacementContext, PlacementQuery, PlacementWrites,
+    SiteKey, StoreError,
+};
 
 fn sorted(mut context: PlacementContext) -> PlacementContext {
     context.people.sort_by_key(|t| t.id);
@@ -134,6 +141,143 @@ pub async fn placement_reads_match_the_single_reads(db: Arc<dyn Database>) {
             ..PlacementContext::default()
         },
         "placement_context must give no site, person, address or article that does not exist"
+    );
+    commit(tx).await;
+}
+
+/// `record_placement` stores the order, its messages and its idempotency key as the
+/// single writes do, with or without messages and key; an order number, a message or a key
+/// already stored is refused with the entity at fault.
+pub async fn placement_writes_store_order_messages_and_key(db: Arc<dyn Database>) {
+    let mut ids = Ids::new();
+    let world = World::new(&mut ids);
+    world.store(&db).await;
+    let make = |ids: &mut Ids, sequence| {
+        commande(
+            ids.commande(),
+            order_number("PAR", sequence),
+            world.customer_only(world.customer.id),
+            world.par.id,
+            &world.articles,
+            2,
+            at_micros(0),
+        )
+    };
+    let first = make(&mut ids, 1);
+    let messages = vec![
+        outbox_message(ids.message(), "order_confirmation", at_micros(5)),
+        outbox_message(ids.message(), "order_validated_internal", at_micros(5)),
+    ];
+    let key = IdempotencyRecord {
+        key: "api:acme:placement-2".to_owned(),
+        request_hash: "sha256:4567".to_owned(),
+        order: first.id(),
+        created_at: at_micros(5),
+    };
+    let mut tx = write(&db).await;
+    tx.record_placement(&PlacementWrites {
+        order: &first,
+        messages: &messages,
+        idempotency: Some(&key),
+    })
+    .await
+    .expect("record_placement of a new order, messages and key must succeed");
+    commit(tx).await;
+
+    let second = make(&mut ids, 2);
+    let mut tx = write(&db).await;
+    tx.record_placement(&PlacementWrites {
+        order: &second,
+        messages: &[],
+        idempotency: None,
+    })
+    .await
+    .expect("record_placement of an order alone must succeed");
+    commit(tx).await;
+
+    let mut tx = read(&db).await;
+    assert_eq!(
+        tx.get_order(first.id()).await.expect("get_order"),
+        Some(first.clone()),
+        "record_placement must store the order with its lines and history"
+    );
+    assert_eq!(
+        tx.get_order(second.id()).await.expect("get_order"),
+        Some(second.clone()),
+        "record_placement must store an order without messages nor key"
+    );
+    for message in &messages {
+        assert_eq!(
+            tx.get_message(message.id).await.expect("get_message"),
+            Some(message.clone()),
+            "record_placement must store each message as it was given"
+        );
+    }
+    assert_eq!(
+        tx.find_idempotency(&key.key)
+            .await
+            .expect("find_idempotency"),
+        Some(key.clone()),
+        "record_placement must store the idempotency key"
+    );
+    commit(tx).await;
+
+    // The same number again; then a new order with a message already stored; then with the
+    // key already stored: each refused, naming what was a duplicate, and nothing kept.
+    let same_number = commande(
+        ids.commande(),
+        order_number("PAR", 1),
+        world.customer_only(world.customer.id),
+        world.par.id,
+        &world.articles,
+        1,
+        at_micros(0),
+    );
+    let third = make(&mut ids, 3);
+    let other_key = IdempotencyRecord {
+        key: "api:acme:placement-3".to_owned(),
+        order: third.id(),
+        ..key.clone()
+    };
+    let reused_key = IdempotencyRecord {
+        order: third.id(),
+        ..key.clone()
+    };
+    let cases: [(&Commande, &[OutboxMessage], &IdempotencyRecord, &str); 3] = [
+        (&same_number, &[], &other_key, "order"),
+        (&third, &messages[..1], &other_key, "message"),
+        (&third, &[], &reused_key, "idempotency key"),
+    ];
+    for (order, messages, key, entity) in cases {
+        let mut tx = write(&db).await;
+        let result = tx
+            .record_placement(&PlacementWrites {
+                order,
+                messages,
+                idempotency: Some(key),
+            })
+            .await;
+        match result {
+            Err(StoreError::Duplicate { entity: found, .. }) => assert_eq!(
+                found, entity,
+                "record_placement must name the {entity} that was a duplicate"
+            ),
+            other => panic!("record_placement of a duplicate {entity} must be refused as a duplicate, got {other:?}"),
+        }
+        rollback(tx).await;
+    }
+    let mut tx = read(&db).await;
+    assert_eq!(
+        tx.get_order(third.id()).await.expect("get_order"),
+        None,
+        "a refused placement rolled back must leave no order"
+    );
+    assert_eq!(
+        tx.find_idempotency(&other_key.key)
+            .await
+            .expect("find_idempotency"),
+        None,
+        "a refused placement rolled back must leave no key"
     );
     commit(tx).await;
 }
