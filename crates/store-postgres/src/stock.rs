@@ -64,33 +64,38 @@ impl MovementColumns {
     }
 }
 
-impl PostgresTransaction {
-    /// Locks the articles in ascending id order, in one statement (the index scan and the
-    /// sort both give that order, and rows are locked as they come), and reads their stock.
-    async fn lock_articles(
-        &mut self,
-        ids: Vec<Uuid>,
-    ) -> Result<BTreeMap<ArticleId, Locked>, StoreError> {
-        let r = sqlx::query(
-            "SELECT id, reference, stock FROM articles WHERE id = ANY ($1) ORDER BY id FOR UPDATE",
-        )
-        .bind(ids)
-        .fetch_all(self.conn())
-        .await;
-        let mut locked = BTreeMap::new();
-        for row in self.done(r)? {
-            let c = Cols::new(&row, "articles");
-            locked.insert(
-                ArticleId::from_u128(c.id("id")?),
-                Locked {
-                    reference: c.parse("reference", ArticleReference::new)?,
-                    stock: c.get("stock")?,
-                },
-            );
-        }
-        Ok(locked)
-    }
-}
+/// Takes the stock in one statement: locks the articles concerned in ascending id order
+/// (the index scan and the sort both give that order, and rows are locked as they come),
+/// checks that each exists and that its stock stays within 0..=u32::MAX, and only then
+/// moves the stocks and records the movements (in the order given, so that ids follow that
+/// order). Gives back each locked article's stock *before* the change, with the verdict:
+/// when it is false nothing was written, and [`new_levels`] says why.
+///
+/// Binds: $1 the articles, $2 their net changes; $3 to $9 the movements, one array per
+/// column. The sums are in `numeric`, so that no change, however large, fails the
+/// statement (which would abort the transaction) instead of being refused.
+const TAKE_STOCK: &str = "\
+    WITH wanted AS ( \
+        SELECT * FROM UNNEST($1::uuid[], $2::bigint[]) AS w (id, delta) \
+    ), locked AS MATERIALIZED ( \
+        SELECT a.id, a.reference, a.stock FROM articles a \
+        WHERE a.id = ANY ($1) ORDER BY a.id FOR UPDATE \
+    ), verdict AS MATERIALIZED ( \
+        SELECT count(*) = cardinality($1::uuid[]) \
+               AND coalesce(bool_and(l.stock::numeric + w.delta BETWEEN 0 AND 4294967295), \
+                            true) AS ok \
+        FROM wanted w JOIN locked l ON l.id = w.id \
+    ), changed AS ( \
+        UPDATE articles a SET stock = a.stock + w.delta \
+        FROM wanted w, verdict v WHERE a.id = w.id AND v.ok \
+    ), moved AS ( \
+        INSERT INTO stock_movements (article_id, delta, reason, order_id, at, actor, note) \
+        SELECT m.* FROM verdict v, \
+               UNNEST($3::uuid[], $4::bigint[], $5::text[], $6::uuid[], $7::timestamptz[], \
+                      $8::text[], $9::text[]) AS m \
+        WHERE v.ok \
+    ) \
+    SELECT l.id, l.reference, l.stock, v.ok FROM locked l, verdict v";
 
 /// What the movements do to each article, once its stock is known: the new levels, or why
 /// they are refused.
@@ -143,35 +148,48 @@ impl StockStore for PostgresTransaction {
             *deltas.entry(m.article).or_default() += i128::from(m.delta);
         }
         let ids: Vec<Uuid> = deltas.keys().map(|a| uuid(a.as_u128())).collect();
-        let locked = self.lock_articles(ids.clone()).await?;
-        let levels = new_levels(&deltas, &locked)?;
-        // Each level is within 0..=u32::MAX and so was the stock: the net change fits i64.
-        let stocks: Vec<i64> = levels.iter().map(|l| i64::from(l.stock)).collect();
+        // A net change beyond i64 is refused whatever the stock: clamped, it still is.
+        let nets: Vec<i64> = deltas
+            .values()
+            .map(|&d| i64::try_from(d).unwrap_or(if d < 0 { i64::MIN } else { i64::MAX }))
+            .collect();
         let m = MovementColumns::of(movements);
-        // One statement for both: the new stocks (as computed under the locks) and the
-        // movements, in the order given, so that ids follow that order.
-        let r = sqlx::query(
-            "WITH changed AS ( \
-                 UPDATE articles a SET stock = n.stock \
-                 FROM UNNEST($1::uuid[], $2::bigint[]) AS n (id, stock) WHERE a.id = n.id \
-             ) \
-             INSERT INTO stock_movements (article_id, delta, reason, order_id, at, actor, note) \
-             SELECT * FROM UNNEST($3::uuid[], $4::bigint[], $5::text[], $6::uuid[], \
-                                  $7::timestamptz[], $8::text[], $9::text[])",
-        )
-        .bind(ids)
-        .bind(stocks)
-        .bind(m.articles)
-        .bind(m.deltas)
-        .bind(m.reasons)
-        .bind(m.orders)
-        .bind(m.ats)
-        .bind(m.actors)
-        .bind(m.notes)
-        .execute(self.conn())
-        .await;
-        self.done(r)?;
-        Ok(levels)
+        let r = sqlx::query(TAKE_STOCK)
+            .bind(ids)
+            .bind(nets)
+            .bind(m.articles)
+            .bind(m.deltas)
+            .bind(m.reasons)
+            .bind(m.orders)
+            .bind(m.ats)
+            .bind(m.actors)
+            .bind(m.notes)
+            .fetch_all(self.conn())
+            .await;
+        let rows = self.done(r)?;
+        let mut locked = BTreeMap::new();
+        // No row locked (every article unknown) gives no verdict row either: nothing moved.
+        let mut moved = false;
+        for row in &rows {
+            let c = Cols::new(row, "articles");
+            moved = c.get("ok")?;
+            locked.insert(
+                ArticleId::from_u128(c.id("id")?),
+                Locked {
+                    reference: c.parse("reference", ArticleReference::new)?,
+                    stock: c.get("stock")?,
+                },
+            );
+        }
+        let levels = new_levels(&deltas, &locked);
+        match (&levels, moved) {
+            (Ok(_), true) | (Err(_), false) => Ok(levels?),
+            _ => Err(StoreError::Corrupt(
+                "articles.stock: the database and the store disagree on whether the stock may move"
+                    .to_owned(),
+            )
+            .into()),
+        }
     }
 
     async fn movements_of(
