@@ -17,7 +17,7 @@ use domain::vat::VatCode;
 
 use crate::{
     CatalogueStore, IdempotencyRecord, IdempotencyStore, OrderStore, OutboxMessage, OutboxStore,
-    PartyStore, StoreError,
+    PartyStore, SequenceStore, StoreError,
 };
 
 /// Which site an order is placed at.
@@ -42,6 +42,10 @@ pub struct PlacementQuery<'a> {
     pub articles: &'a [ArticleId],
     /// Its idempotency key (scoped by caller), when it has one.
     pub idempotency_key: Option<&'a str>,
+    /// Whether to take the site's next order number too (as
+    /// [`crate::SequenceStore::next_order_number`] does), when the site is found, is a
+    /// site, and the idempotency key was not used before.
+    pub take_order_number: bool,
 }
 
 /// What was read for one order: what exists of what the query named (what does not exist
@@ -60,6 +64,8 @@ pub struct PlacementContext {
     pub vat_codes: Vec<VatCode>,
     /// The record of the idempotency key, when it was used before.
     pub idempotency: Option<IdempotencyRecord>,
+    /// The order number taken, when one was asked for and could be taken.
+    pub order_number: Option<u64>,
 }
 
 /// What placing an order writes once its stock is taken.
@@ -76,11 +82,11 @@ pub struct PlacementWrites<'a> {
 /// The reads and the writes of an order placement, each together.
 #[async_trait]
 pub trait PlacementStore:
-    PartyStore + CatalogueStore + IdempotencyStore + OrderStore + OutboxStore + Send
+    PartyStore + CatalogueStore + IdempotencyStore + OrderStore + OutboxStore + SequenceStore + Send
 {
     /// Everything [`PlacementQuery`] names, as the other stores' reads give it, inside the
-    /// same transaction. The default asks each store in turn; a store overrides it to ask
-    /// in one round trip.
+    /// same transaction, and the order number when asked for. The default asks each store
+    /// in turn; a store overrides it to ask in one round trip.
     async fn placement_context(
         &mut self,
         query: &PlacementQuery<'_>,
@@ -117,6 +123,13 @@ pub trait PlacementStore:
             Some(key) => self.find_idempotency(key).await?,
             None => None,
         };
+        let site_code = site.as_ref().and_then(|s| s.site_code.as_ref());
+        let order_number = match site_code {
+            Some(code) if query.take_order_number && idempotency.is_none() => {
+                Some(self.next_order_number(code).await?)
+            }
+            _ => None,
+        };
         Ok(PlacementContext {
             site,
             people,
@@ -124,6 +137,7 @@ pub trait PlacementStore:
             articles,
             vat_codes,
             idempotency,
+            order_number,
         })
     }
 

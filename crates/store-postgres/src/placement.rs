@@ -58,6 +58,7 @@ const COLUMNS: &[(&str, &str)] = &[
     ("key", "text"),
     ("request_hash", "text"),
     ("order_id", "uuid"),
+    ("number", "bigint"),
 ];
 
 const SOCIETE: &[&str] = &[
@@ -107,7 +108,8 @@ const IDEMPOTENCY: &[&str] = &["key", "request_hash", "order_id", "created_at"];
 
 /// The branches: what kind of row, which columns, from where. The binds: $1 the site's
 /// id, $2 the site's code (one of them NULL), $3 the people, $4 the addresses, $5 the
-/// articles, $6 the idempotency key.
+/// articles, $6 the idempotency key, $7 whether to take an order number: from the site's
+/// own sequence (`next_order_number`, migration 0002), only for a site and a key not used.
 const BRANCHES: &[(&str, &[&str], &str)] = &[
     ("site", SOCIETE, "FROM societes WHERE id = $1"),
     ("site", SOCIETE, "FROM societes WHERE site_code = $2"),
@@ -116,6 +118,13 @@ const BRANCHES: &[(&str, &[&str], &str)] = &[
     ("article", ARTICLE, "FROM articles WHERE id = ANY ($5)"),
     ("vat_code", VAT_CODE, "FROM vat_codes"),
     ("key", IDEMPOTENCY, "FROM idempotency_keys WHERE key = $6"),
+    (
+        "number",
+        &["number"],
+        "FROM (SELECT next_order_number(site_code) AS number FROM societes \
+               WHERE (id = $1 OR site_code = $2) AND site_code IS NOT NULL AND $7::boolean \
+                 AND NOT EXISTS (SELECT 1 FROM idempotency_keys WHERE key = $6)) n",
+    ),
 ];
 
 static PLACEMENT_SQL: LazyLock<String> = LazyLock::new(|| {
@@ -188,6 +197,7 @@ impl PlacementStore for PostgresTransaction {
             .bind(uuids(query.addresses.iter().map(|id| id.as_u128())))
             .bind(uuids(query.articles.iter().map(|id| id.as_u128())))
             .bind(query.idempotency_key)
+            .bind(query.take_order_number)
             .fetch_all(self.conn())
             .await;
         let rows = self.done(r)?;
@@ -201,6 +211,10 @@ impl PlacementStore for PostgresTransaction {
                 "article" => context.articles.push(article(row)?),
                 "vat_code" => context.vat_codes.push(vat_code(row)?),
                 "key" => context.idempotency = Some(record(row)?),
+                "number" => {
+                    let c = Cols::new(row, "order number");
+                    context.order_number = Some(c.map("number", |n: i64| u64::try_from(n))?);
+                }
                 other => {
                     return Err(StoreError::Corrupt(format!(
                         "placement: unknown kind of row {other:?}"

@@ -91,6 +91,21 @@ static PLACEMENT_SQL: LazyLock<String> = LazyLock::new(|| {
     branches.join(" UNION ALL ")
 });
 
+/// The placement's reads, after taking the order number of the site (series
+/// `order:<code>`, as `next_order_number` takes it) when it is a site and the idempotency
+/// key was not used: the INSERT's RETURNING row comes first, of kind `number`.
+static PLACEMENT_WITH_NUMBER_SQL: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "INSERT INTO sequences (series, last) \
+         SELECT 'order:' || site_code, 1 FROM societes \
+         WHERE (id = ?1 OR site_code = ?2) AND site_code IS NOT NULL \
+           AND NOT EXISTS (SELECT 1 FROM idempotency_keys WHERE key = ?6) \
+         ON CONFLICT (series) DO UPDATE SET last = last + 1 \
+         RETURNING 'number' AS kind, last AS number;\n{}",
+        PLACEMENT_SQL.as_str()
+    )
+});
+
 /// Ids as a JSON array of their text.
 fn json_ids<T: ToString>(ids: &[T]) -> String {
     let texts: Vec<String> = ids.iter().map(ToString::to_string).collect();
@@ -107,7 +122,14 @@ impl PlacementStore for SqliteTx {
             SiteKey::Id(id) => (Some(id.to_string()), None),
             SiteKey::Code(code) => (None, Some(code.as_str())),
         };
-        let rows = sqlx::query(PLACEMENT_SQL.as_str())
+        // Taking a number writes: asked for only when wanted, so that a read transaction
+        // can ask for the rest.
+        let sql = if query.take_order_number {
+            PLACEMENT_WITH_NUMBER_SQL.as_str()
+        } else {
+            PLACEMENT_SQL.as_str()
+        };
+        let rows = sqlx::query(sql)
             .bind(site_id)
             .bind(site_code)
             .bind(json_ids(query.people))
@@ -126,6 +148,10 @@ impl PlacementStore for SqliteTx {
                 "article" => context.articles.push(article(row)?),
                 "vat_code" => context.vat_codes.push(vat_code(row)?),
                 "key" => context.idempotency = Some(record(row)?),
+                "number" => {
+                    let c = Columns::new(row, "sequences");
+                    context.order_number = Some(c.int_as("number")?);
+                }
                 other => {
                     return Err(StoreError::Corrupt(format!(
                         "placement: unknown kind of row {other:?}"

@@ -173,6 +173,7 @@ impl App {
                 addresses: &addresses,
                 articles: &article_ids,
                 idempotency_key: idempotency.as_ref().map(|i| i.key),
+                take_order_number: true,
             })
             .await?;
         if let (Some(record), Some(idempotency)) = (&context.idempotency, &idempotency) {
@@ -225,7 +226,11 @@ impl App {
         let site_code = site.site_code.clone().ok_or_else(|| {
             AppError::invalid("site", format!("company {} is not a site", site.id))
         })?;
-        let sequence = tx.next_order_number(&site_code).await?;
+        // Taken with the reads; a store that could not gives it now.
+        let sequence = match context.order_number {
+            Some(sequence) => sequence,
+            None => tx.next_order_number(&site_code).await?,
+        };
         let number =
             OrderNumber::new(site_code, sequence).map_err(|e| AppError::invalid("site", e))?;
         let planned = planned_delivery(now.date(), self.settings.lead_days).ok_or_else(|| {

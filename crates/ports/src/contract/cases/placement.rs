@@ -22,7 +22,8 @@ fn sorted(mut context: PlacementContext) -> PlacementContext {
 
 /// `placement_context` gives what the single reads give: the site by id or by code, the
 /// people, addresses and articles that exist (and nothing for those that do not), every
-/// VAT code, and the idempotency key's record when there is one.
+/// VAT code, the idempotency key's record when there is one, and when asked the site's next
+/// order number.
 pub async fn placement_reads_match_the_single_reads(db: Arc<dyn Database>) {
     let mut ids = Ids::new();
     let world = World::new(&mut ids);
@@ -72,6 +73,7 @@ pub async fn placement_reads_match_the_single_reads(db: Arc<dyn Database>) {
             addresses: &addresses,
             articles: &articles,
             idempotency_key: Some(&record.key),
+            take_order_number: false,
         })
         .await
         .expect("placement_context");
@@ -85,6 +87,7 @@ pub async fn placement_reads_match_the_single_reads(db: Arc<dyn Database>) {
             .expect("get_articles"),
         vat_codes: tx.list_vat_codes().await.expect("list_vat_codes"),
         idempotency: Some(record.clone()),
+        order_number: None,
     };
     assert_eq!(
         expected.articles.len(),
@@ -110,6 +113,7 @@ pub async fn placement_reads_match_the_single_reads(db: Arc<dyn Database>) {
             addresses: &[],
             articles: &[],
             idempotency_key: Some("api:acme:never-used"),
+            take_order_number: false,
         })
         .await
         .expect("placement_context");
@@ -131,6 +135,7 @@ pub async fn placement_reads_match_the_single_reads(db: Arc<dyn Database>) {
             addresses: &[missing_address],
             articles: &[missing_article],
             idempotency_key: None,
+            take_order_number: false,
         })
         .await
         .expect("placement_context");
@@ -141,6 +146,61 @@ pub async fn placement_reads_match_the_single_reads(db: Arc<dyn Database>) {
             ..PlacementContext::default()
         },
         "placement_context must give no site, person, address or article that does not exist"
+    );
+    commit(tx).await;
+
+    // Asked for, the order number is taken from the site's series, as next_order_number
+    // takes it; not for a key already used, nor for a site that does not exist.
+    let asking = |site, key| PlacementQuery {
+        site,
+        people: &[],
+        addresses: &[],
+        articles: &[],
+        idempotency_key: key,
+        take_order_number: true,
+    };
+    let mut tx = write(&db).await;
+    let first = tx
+        .placement_context(&asking(SiteKey::Code(&lyon), None))
+        .await
+        .expect("placement_context")
+        .order_number
+        .expect("placement_context asked for an order number must take one");
+    let by_id = tx
+        .placement_context(&asking(
+            SiteKey::Id(world.lyon.id),
+            Some("api:acme:new-key"),
+        ))
+        .await
+        .expect("placement_context")
+        .order_number
+        .expect("placement_context asked for an order number must take one, by site id too");
+    let after = tx
+        .next_order_number(&lyon)
+        .await
+        .expect("next_order_number");
+    assert!(
+        first < by_id && by_id < after,
+        "the order numbers placement_context takes must be the site's own, never repeated \
+         ({first}, {by_id}, then next_order_number gave {after})"
+    );
+    let replay = tx
+        .placement_context(&asking(SiteKey::Code(&lyon), Some(&record.key)))
+        .await
+        .expect("placement_context");
+    assert_eq!(
+        (replay.order_number, replay.idempotency.is_some()),
+        (None, true),
+        "placement_context must take no order number for a key already used"
+    );
+    let nowhere_number = tx
+        .placement_context(&asking(SiteKey::Code(&nowhere), None))
+        .await
+        .expect("placement_context")
+        .order_number;
+    assert_eq!(
+        nowhere_number, None,
+        "placement_context must take no order number for a site that does not exist"
     );
     commit(tx).await;
 }
