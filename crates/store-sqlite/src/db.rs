@@ -15,6 +15,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+use crate::checkpoint::{self, Checkpointer};
 use crate::error::translate;
 use crate::group::Writer;
 use crate::tx::SqliteTx;
@@ -76,6 +77,8 @@ pub struct SqliteDatabase {
     /// The write connection, taken from `writer`, committing write transactions in groups
     /// (`group.rs`); `None` for a memory database, whose one connection serves everything.
     grouped: Option<Arc<Writer>>,
+    /// The background WAL checkpoints (`checkpoint.rs`); `None` for a memory database.
+    checkpointer: Option<Arc<Checkpointer>>,
 }
 
 impl SqliteDatabase {
@@ -113,6 +116,7 @@ impl SqliteDatabase {
                 writer: pool.clone(),
                 reader: pool,
                 grouped: None,
+                checkpointer: None,
             });
         }
 
@@ -123,10 +127,19 @@ impl SqliteDatabase {
         // by the writer: switching to it needs an exclusive lock that readers must not ask
         // for while the writer works.
         let writer = pool_options(1)
-            .connect_with(options.clone().journal_mode(SqliteJournalMode::Wal))
+            .connect_with(
+                options
+                    .clone()
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .pragma("wal_autocheckpoint", checkpoint::SAFETY_NET_PAGES),
+            )
             .await
             .map_err(unavailable)?;
         migrate(&writer).await?;
+        let checkpoints = pool_options(1)
+            .connect_with(options.clone())
+            .await
+            .map_err(unavailable)?;
         // Read transactions must not write: a reader that tried would take the write lock
         // outside the writer's queue. `query_only` makes such a mistake fail at once.
         let reader = pool_options(READERS)
@@ -138,11 +151,15 @@ impl SqliteDatabase {
             writer,
             reader,
             grouped,
+            checkpointer: Some(Arc::new(Checkpointer::start(checkpoints))),
         })
     }
 
     /// Closes both pools, waiting for the transactions under way to end.
     pub async fn close(&self) {
+        if let Some(checkpointer) = &self.checkpointer {
+            checkpointer.stop();
+        }
         if let Some(grouped) = &self.grouped {
             grouped.close().await;
         }

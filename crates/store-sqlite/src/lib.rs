@@ -8,6 +8,7 @@ mod accounts;
 mod audit;
 mod carts;
 mod catalogue;
+mod checkpoint;
 mod codec;
 mod db;
 mod error;

@@ -852,3 +852,39 @@ async fn grouped_commits_keep_each_transactions_outcome() {
         );
     }
 }
+
+/// The WAL is copied back into the database file in the background, not by the writer's
+/// commits: after a burst of writes well below the writer's own threshold (10,000 pages),
+/// the database file grows within a few checkpoint intervals, with no other write.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_wal_is_checkpointed_in_the_background() {
+    let path = common::fresh_path();
+    let url = format!("sqlite://{}", path.display());
+    let db = SqliteDatabase::open(&url).await.unwrap();
+    let size = || std::fs::metadata(&path).unwrap().len();
+    // Let the checkpoint of the migrations' writes happen, then measure from there.
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    let before = size();
+    let mut tx = db.begin(TxMode::Write).await.unwrap();
+    for i in 0..400u128 {
+        let article = domain::ids::ArticleId::from_u128(0xC000 + i);
+        tx.insert_article(article, &fixtures::article_details(&format!("CKPT-{i:04}")))
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let mut grown = size();
+    for _ in 0..50 {
+        if grown > before {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        grown = size();
+    }
+    assert!(
+        grown > before,
+        "the database file must grow once the WAL is checkpointed in the background \
+         ({before} bytes before the writes, {grown} after)"
+    );
+    db.close().await;
+}
