@@ -20,6 +20,7 @@ use crate::codec::{uuid, Cols};
 use crate::db::PostgresTransaction;
 use crate::idempotency::record;
 use crate::orders::{bind_new_order, duplicate_order, insert_order_ctes};
+use crate::outbox::duplicate_messages;
 use crate::parties::{adresse, societe, tiers};
 
 /// Every column of the union, with its type (each branch must give every column the same
@@ -283,14 +284,7 @@ impl PlacementStore for PostgresTransaction {
             return Err(duplicate_order(writes.order));
         }
         if usize::try_from(messages_written).ok() != Some(messages.len()) {
-            return Err(StoreError::Duplicate {
-                entity: "message",
-                key: messages
-                    .iter()
-                    .map(|m| m.id.to_string())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            });
+            return Err(duplicate_messages(messages));
         }
         if let Some(key) = key.filter(|_| keys != 1) {
             return Err(StoreError::Duplicate {
