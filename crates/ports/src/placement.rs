@@ -17,7 +17,7 @@ use domain::vat::VatCode;
 
 use crate::{
     CatalogueStore, IdempotencyRecord, IdempotencyStore, OrderStore, OutboxMessage, OutboxStore,
-    PartyStore, SequenceStore, StoreError,
+    PartyStore, SequenceStore, StockError, StockMovement, StockStore, StoreError,
 };
 
 /// Which site an order is placed at.
@@ -68,9 +68,13 @@ pub struct PlacementContext {
     pub order_number: Option<u64>,
 }
 
-/// What placing an order writes once its stock is taken.
+/// What placing an order writes: the stock it takes, then the order, its messages and its
+/// idempotency key.
 #[derive(Debug, Clone, Copy)]
 pub struct PlacementWrites<'a> {
+    /// The movements taking its stock (none for a draft, or when they were applied
+    /// already), applied first, as [`StockStore::apply_movements`] does.
+    pub movements: &'a [StockMovement],
     /// The new order, with its lines and history.
     pub order: &'a Commande,
     /// The messages it sends.
@@ -82,7 +86,14 @@ pub struct PlacementWrites<'a> {
 /// The reads and the writes of an order placement, each together.
 #[async_trait]
 pub trait PlacementStore:
-    PartyStore + CatalogueStore + IdempotencyStore + OrderStore + OutboxStore + SequenceStore + Send
+    PartyStore
+    + CatalogueStore
+    + IdempotencyStore
+    + OrderStore
+    + OutboxStore
+    + SequenceStore
+    + StockStore
+    + Send
 {
     /// Everything [`PlacementQuery`] names, as the other stores' reads give it, inside the
     /// same transaction, and the order number when asked for. The default asks each store
@@ -141,15 +152,22 @@ pub trait PlacementStore:
         })
     }
 
-    /// Stores a new order, its messages and its idempotency key, as
-    /// [`OrderStore::insert_order`], [`OutboxStore::enqueue_all`] and
-    /// [`IdempotencyStore::save_idempotency`] do one after the other. The default does
-    /// exactly that; a store overrides it to write them in one round trip.
+    /// Applies the movements, then stores the new order, its messages and its idempotency
+    /// key, as [`StockStore::apply_movements`], [`OrderStore::insert_order`],
+    /// [`OutboxStore::enqueue_all`] and [`IdempotencyStore::save_idempotency`] do one
+    /// after the other. The default does exactly that; a store overrides it to write them
+    /// in one round trip.
     ///
     /// # Errors
-    /// [`StoreError::Duplicate`] as each of those gives it (entity `"order"`, `"message"`
-    /// or `"idempotency key"`); the transaction is then to be rolled back.
-    async fn record_placement(&mut self, writes: &PlacementWrites<'_>) -> Result<(), StoreError> {
+    /// What [`StockStore::apply_movements`] refuses ([`StockError::Short`] with every
+    /// short article, [`StockError::UnknownArticle`], [`StockError::TooLarge`]), with
+    /// nothing written; [`StoreError::Duplicate`] (as [`StockError::Store`]) as each of the
+    /// others gives it (entity `"order"`, `"message"` or `"idempotency key"`), after which
+    /// the transaction is to be rolled back.
+    async fn record_placement(&mut self, writes: &PlacementWrites<'_>) -> Result<(), StockError> {
+        if !writes.movements.is_empty() {
+            self.apply_movements(writes.movements).await?;
+        }
         self.insert_order(writes.order).await?;
         self.enqueue_all(writes.messages).await?;
         if let Some(record) = writes.idempotency {

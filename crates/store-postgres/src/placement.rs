@@ -11,7 +11,8 @@ use std::sync::LazyLock;
 
 use async_trait::async_trait;
 use ports::{
-    PlacementContext, PlacementQuery, PlacementStore, PlacementWrites, SiteKey, StoreError,
+    PlacementContext, PlacementQuery, PlacementStore, PlacementWrites, SiteKey, StockError,
+    StockStore, StoreError,
 };
 use uuid::Uuid;
 
@@ -228,7 +229,17 @@ impl PlacementStore for PostgresTransaction {
         Ok(context)
     }
 
-    async fn record_placement(&mut self, writes: &PlacementWrites<'_>) -> Result<(), StoreError> {
+    async fn record_placement(&mut self, writes: &PlacementWrites<'_>) -> Result<(), StockError> {
+        if !writes.movements.is_empty() {
+            self.apply_movements(writes.movements).await?;
+        }
+        Ok(self.record_new_order(writes).await?)
+    }
+}
+
+impl PostgresTransaction {
+    /// The order, its messages and its key, in one statement.
+    async fn record_new_order(&mut self, writes: &PlacementWrites<'_>) -> Result<(), StoreError> {
         let messages = writes.messages;
         let mut payloads = Vec::with_capacity(messages.len());
         for m in messages {

@@ -11,17 +11,19 @@ use std::sync::LazyLock;
 
 use async_trait::async_trait;
 use ports::{
-    PlacementContext, PlacementQuery, PlacementStore, PlacementWrites, SiteKey, StoreError,
+    PlacementContext, PlacementQuery, PlacementStore, PlacementWrites, SiteKey, StockError,
+    StockStore, StoreError,
 };
 use sqlx::QueryBuilder;
 
 use crate::catalogue::{article, vat_code, ARTICLE_COLUMNS, VAT_CODE_COLUMNS};
 use crate::codec::Columns;
-use crate::error::{translate, violated_columns};
+use crate::error::{is_constraint_violation, is_unique_violation, translate, violated_columns};
 use crate::idempotency::{push_key, record, IDEMPOTENCY_COLUMNS};
 use crate::orders::{order_conflict, push_order, OrderColumns};
 use crate::outbox::{message_ids, payloads, push_messages};
 use crate::parties::{adresse, societe, tiers, ADRESSE_COLUMNS, SOCIETE_COLUMNS, TIERS_COLUMNS};
+use crate::stock::{push_insert, Batch};
 use crate::tx::SqliteTx;
 
 /// The branches: what kind of row, which columns, from where. The binds: ?1 the site's id,
@@ -164,10 +166,24 @@ impl PlacementStore for SqliteTx {
         Ok(context)
     }
 
-    async fn record_placement(&mut self, writes: &PlacementWrites<'_>) -> Result<(), StoreError> {
+    async fn record_placement(&mut self, writes: &PlacementWrites<'_>) -> Result<(), StockError> {
+        let batch = Batch::of(writes.movements);
+        let together = batch.in_one_statement(writes.movements);
+        if !together {
+            // Too many movements for one statement, or an article both taken from and
+            // given to: checked first, then recorded, as `apply_movements` does.
+            self.apply_movements(writes.movements).await?;
+        }
         let columns = OrderColumns::of(writes.order);
         let payloads = payloads(writes.messages)?;
         let mut sql = QueryBuilder::new("");
+        // The movements first: when SQLite refuses them (a stock out of bounds, an unknown
+        // article), it undoes that statement and runs none after it.
+        let movements_first = together && !writes.movements.is_empty();
+        if movements_first {
+            push_insert(&mut sql, writes.movements);
+            sql.push(";\n");
+        }
         push_order(&mut sql, &columns, writes.order);
         if !writes.messages.is_empty() {
             sql.push(";\n");
@@ -177,28 +193,36 @@ impl PlacementStore for SqliteTx {
             sql.push(";\n");
             push_key(&mut sql, key);
         }
-        sql.build()
-            .execute(self.conn())
-            .await
-            .map(|_| ())
-            .map_err(|err| {
-                let violated = violated_columns(&err);
-                if violated.iter().any(|c| c == "outbox.id") {
-                    StoreError::Duplicate {
-                        entity: "message",
-                        key: message_ids(writes.messages),
-                    }
-                } else if violated.iter().any(|c| c == "idempotency_keys.key") {
-                    StoreError::Duplicate {
-                        entity: "idempotency key",
-                        key: writes
-                            .idempotency
-                            .map(|k| k.key.clone())
-                            .unwrap_or_default(),
-                    }
-                } else {
-                    order_conflict(err, &columns)
+        let err = match sql.build().execute(self.conn()).await {
+            Ok(_) => return Ok(()),
+            Err(err) => err,
+        };
+        let refused = if is_unique_violation(&err) {
+            let violated = violated_columns(&err);
+            if violated.iter().any(|c| c == "outbox.id") {
+                StoreError::Duplicate {
+                    entity: "message",
+                    key: message_ids(writes.messages),
                 }
-            })
+            } else if violated.iter().any(|c| c == "idempotency_keys.key") {
+                StoreError::Duplicate {
+                    entity: "idempotency key",
+                    key: writes
+                        .idempotency
+                        .map(|k| k.key.clone())
+                        .unwrap_or_default(),
+                }
+            } else {
+                order_conflict(err, &columns)
+            }
+        } else if movements_first && is_constraint_violation(&err) {
+            // The only constraints but unique keys that these statements can break are the
+            // movements' (a stock out of bounds, an unknown article): that statement was
+            // refused and undone, and none after it ran.
+            return Err(batch.refusal(self.conn(), err).await);
+        } else {
+            translate(err)
+        };
+        Err(StockError::Store(refused))
     }
 }

@@ -109,7 +109,7 @@ fn new_levels(
 }
 
 /// Appends the INSERT of `movements` (at most [`ROWS_PER_STATEMENT`]) to `sql`.
-fn push_insert<'a>(sql: &mut QueryBuilder<'a, Sqlite>, movements: &'a [StockMovement]) {
+pub(crate) fn push_insert<'a>(sql: &mut QueryBuilder<'a, Sqlite>, movements: &'a [StockMovement]) {
     sql.push("INSERT INTO stock_movements (article_id, delta, reason, order_id, at, actor, note) ");
     sql.push_values(movements, |mut row, m| {
         row.push_bind(m.article.to_string())
@@ -222,6 +222,62 @@ struct Moved {
     gives: bool,
 }
 
+/// What a batch of movements does, article by article.
+pub(crate) struct Batch {
+    /// Each article's deltas added up, by id.
+    deltas: BTreeMap<ArticleId, i128>,
+    /// The articles, ascending.
+    ids: Vec<ArticleId>,
+    /// The articles the batch both takes from and gives to.
+    netted: Vec<ArticleId>,
+}
+
+impl Batch {
+    pub(crate) fn of(movements: &[StockMovement]) -> Self {
+        let mut moved: BTreeMap<ArticleId, Moved> = BTreeMap::new();
+        for m in movements {
+            let article = moved.entry(m.article).or_default();
+            article.sum += i128::from(m.delta);
+            article.takes |= m.delta < 0;
+            article.gives |= m.delta > 0;
+        }
+        Batch {
+            deltas: moved.iter().map(|(&a, m)| (a, m.sum)).collect(),
+            ids: moved.keys().copied().collect(),
+            netted: moved
+                .iter()
+                .filter(|(_, m)| m.takes && m.gives)
+                .map(|(&a, _)| a)
+                .collect(),
+        }
+    }
+
+    /// Whether the movements can be recorded by one INSERT (see [`push_insert`]), SQLite
+    /// refusing it whole when a stock would leave its bounds: no article both taken from
+    /// and given to, and few enough movements for one statement.
+    pub(crate) fn in_one_statement(&self, movements: &[StockMovement]) -> bool {
+        self.netted.is_empty() && movements.len() <= ROWS_PER_STATEMENT
+    }
+
+    /// Why the INSERT of these movements was refused with `err` (a constraint), read from
+    /// the stocks as they are now: SQLite undid the statement, so they are those from
+    /// before, from which the exact refusal is built.
+    pub(crate) async fn refusal(
+        &self,
+        conn: &mut SqliteConnection,
+        err: sqlx::Error,
+    ) -> StockError {
+        let held = match held(conn, &self.ids).await {
+            Ok(held) => held,
+            Err(read) => return StockError::Store(read),
+        };
+        match new_levels(&self.deltas, &held) {
+            Err(refusal) => refusal,
+            Ok(_) => StockError::Store(translate(err)),
+        }
+    }
+}
+
 fn movement(row: &SqliteRow) -> Result<StockMovement, StoreError> {
     let c = Columns::new(row, "stock_movements");
     Ok(StockMovement {
@@ -244,45 +300,25 @@ impl StockStore for SqliteTx {
         if movements.is_empty() {
             return Ok(Vec::new());
         }
-        let mut batch: BTreeMap<ArticleId, Moved> = BTreeMap::new();
-        for m in movements {
-            let moved = batch.entry(m.article).or_default();
-            moved.sum += i128::from(m.delta);
-            moved.takes |= m.delta < 0;
-            moved.gives |= m.delta > 0;
-        }
-        let deltas: BTreeMap<ArticleId, i128> = batch.iter().map(|(&a, m)| (a, m.sum)).collect();
-        let ids: Vec<ArticleId> = deltas.keys().copied().collect();
-        let netted: Vec<ArticleId> = batch
-            .iter()
-            .filter(|(_, m)| m.takes && m.gives)
-            .map(|(&a, _)| a)
-            .collect();
-
-        if netted.is_empty() && movements.len() <= ROWS_PER_STATEMENT {
+        let batch = Batch::of(movements);
+        if batch.in_one_statement(movements) {
             // The usual case (an order takes its lines, a cancellation gives them back, an
             // adjustment): each article only taken from or only given to, so the trigger
             // adding one movement at a time stays within bounds exactly when the sum does.
-            match record_and_read(self.conn(), movements, &ids).await {
-                Ok(rows) => return Ok(levels_from(&rows, &ids)?),
+            return match record_and_read(self.conn(), movements, &batch.ids).await {
+                Ok(rows) => Ok(levels_from(&rows, &batch.ids)?),
                 Err(err) if is_constraint_violation(&err) => {
-                    // Refused, and undone by SQLite: the stocks read now are those from
-                    // before, from which the exact refusal is built.
-                    let held = held(self.conn(), &ids).await?;
-                    return match new_levels(&deltas, &held) {
-                        Err(refusal) => Err(refusal),
-                        Ok(_) => Err(StockError::Store(translate(err))),
-                    };
+                    Err(batch.refusal(self.conn(), err).await)
                 }
-                Err(err) => return Err(StockError::Store(translate(err))),
-            }
+                Err(err) => Err(StockError::Store(translate(err))),
+            };
         }
 
         // An article both taken from and given to, or more movements than one statement
         // holds: check first, then record.
-        let held = held(self.conn(), &ids).await?;
-        let levels = new_levels(&deltas, &held)?;
-        record_checked(self.conn(), movements, &netted).await?;
+        let held = held(self.conn(), &batch.ids).await?;
+        let levels = new_levels(&batch.deltas, &held)?;
+        record_checked(self.conn(), movements, &batch.netted).await?;
         Ok(levels)
     }
 

@@ -13,8 +13,8 @@ use domain::money::{Amount, Quantity};
 use domain::order::{Commande, LineDraft, NewCommande, OrderNumber, OrderParties, OrderSource};
 use domain::vat::{rate_for, VatCode};
 use ports::{
-    IdempotencyRecord, MovementReason, PlacementQuery, PlacementWrites, Shortage, SiteKey,
-    StockError, StoreError, Transaction, TxMode,
+    IdempotencyRecord, MovementReason, OutboxMessage, PlacementQuery, PlacementWrites, Shortage,
+    SiteKey, StockError, StoreError, Transaction, TxMode,
 };
 use serde::Serialize;
 
@@ -209,20 +209,6 @@ impl App {
         .await?;
         let (articles, mut drafts) = price_lines(articles, &context.vat_codes, &request.lines)?;
         let id = CommandeId::from_u128(self.ids.next_id());
-        let mut reduced = Vec::new();
-        if validate {
-            reduced = take_stock(
-                tx,
-                &mut drafts,
-                &articles,
-                request.on_shortage,
-                id,
-                now,
-                caller,
-            )
-            .await?;
-        }
-
         let site_code = site.site_code.clone().ok_or_else(|| {
             AppError::invalid("site", format!("company {} is not a site", site.id))
         })?;
@@ -240,58 +226,82 @@ impl App {
             Access::OrderTaker { tiers, .. } => Some(tiers),
             _ => None,
         };
-        let mut order = Commande::create(
-            NewCommande {
-                id,
-                number,
-                parties: OrderParties {
-                    customer: request.customer,
-                    payer: request.payer.unwrap_or(request.customer),
-                    recipient: request.recipient.unwrap_or(request.customer),
-                    delivery_address: request.delivery_address,
-                    billing_address: request.billing_address,
+        // The order and what it sends, built from its lines: once with every line as
+        // asked, and again should some be reduced to the stock available.
+        let build = |lines: Vec<LineDraft>| -> Result<(Commande, Vec<OutboxMessage>), AppError> {
+            let mut order = Commande::create(
+                NewCommande {
+                    id,
+                    number: number.clone(),
+                    parties: OrderParties {
+                        customer: request.customer,
+                        payer: request.payer.unwrap_or(request.customer),
+                        recipient: request.recipient.unwrap_or(request.customer),
+                        delivery_address: request.delivery_address,
+                        billing_address: request.billing_address,
+                    },
+                    site: site.id,
+                    taken_by,
+                    source: request.source,
+                    ordered_at: now,
+                    planned_delivery: planned,
+                    global_discount: request.global_discount,
+                    lines,
                 },
-                site: site.id,
-                taken_by,
-                source: request.source,
-                ordered_at: now,
-                planned_delivery: planned,
-                global_discount: request.global_discount,
-                lines: drafts,
-            },
-            caller.actor.clone(),
-            None,
-        )?;
-        if validate {
+                caller.actor.clone(),
+                None,
+            )?;
+            if !validate {
+                return Ok((order, Vec::new()));
+            }
             order.validate(now, caller.actor.clone(), None)?;
-        }
-        let messages = if validate {
-            messages::validated_messages(&*self.ids, &order, &customer, &site, now)
-        } else {
-            Vec::new()
+            let messages = messages::validated_messages(&*self.ids, &order, &customer, &site, now);
+            Ok((order, messages))
         };
         let record = idempotency.map(|idempotency| IdempotencyRecord {
             key: idempotency.key.to_owned(),
             request_hash: idempotency.hash.to_owned(),
-            order: order.id(),
-            created_at: order.ordered_at(),
+            order: id,
+            created_at: now,
         });
-        let writes = PlacementWrites {
-            order: &order,
-            messages: &messages,
-            idempotency: record.as_ref(),
+
+        // The stock is taken with the writes, in one round trip: a shortage refuses them
+        // all, and then, when the request says so, the lines are reduced to what is
+        // available and written again.
+        let movements = if validate {
+            movements_for(&drafts, id, now, caller)
+        } else {
+            Vec::new()
         };
-        tx.record_placement(&writes).await.map_err(|e| match e {
-            // Another request with this key committed meanwhile: run again, and the next
-            // run gives its order back.
-            StoreError::Duplicate {
-                entity: "idempotency key",
-                ..
-            } => AppError::Store(StoreError::Retryable(
-                "the idempotency key was used by a concurrent request".into(),
-            )),
-            other => AppError::Store(other),
-        })?;
+        let (mut order, mut outgoing) = build(drafts.clone())?;
+        let first = tx
+            .record_placement(&PlacementWrites {
+                movements: &movements,
+                order: &order,
+                messages: &outgoing,
+                idempotency: record.as_ref(),
+            })
+            .await;
+        let mut reduced = Vec::new();
+        match first {
+            Ok(()) => {}
+            Err(StockError::Short(shortages))
+                if request.on_shortage == ShortagePolicy::TakeAvailable =>
+            {
+                reduced =
+                    take_available(tx, &mut drafts, &articles, shortages, id, now, caller).await?;
+                (order, outgoing) = build(drafts)?;
+                tx.record_placement(&PlacementWrites {
+                    movements: &[],
+                    order: &order,
+                    messages: &outgoing,
+                    idempotency: record.as_ref(),
+                })
+                .await
+                .map_err(placement_refused)?;
+            }
+            Err(refused) => return Err(placement_refused(refused)),
+        }
         Ok(PlacedOrder {
             order,
             reduced,
@@ -527,6 +537,42 @@ fn lookup<'a>(articles: &'a [Article], key: &ArticleKey) -> Option<&'a Article> 
     })
 }
 
+/// Why the writes of a placement were refused, as the caller is told.
+fn placement_refused(refused: StockError) -> AppError {
+    match refused {
+        // Another request with this key committed meanwhile: run again, and the next run
+        // gives its order back.
+        StockError::Store(StoreError::Duplicate {
+            entity: "idempotency key",
+            ..
+        }) => AppError::Store(StoreError::Retryable(
+            "the idempotency key was used by a concurrent request".into(),
+        )),
+        other => other.into(),
+    }
+}
+
+/// The movements that take the stock of the lines of order `order`.
+fn movements_for(
+    drafts: &[LineDraft],
+    order: CommandeId,
+    now: time::OffsetDateTime,
+    caller: &Caller,
+) -> Vec<ports::StockMovement> {
+    drafts
+        .iter()
+        .map(|d| ports::StockMovement {
+            article: d.article,
+            delta: -i64::from(d.quantity.get()),
+            reason: MovementReason::OrderValidated,
+            order: Some(order),
+            at: now,
+            by: caller.actor.clone(),
+            note: None,
+        })
+        .collect()
+}
+
 /// Takes the stock of the lines. With [`ShortagePolicy::TakeAvailable`], short lines are
 /// reduced to what is available (and dropped when nothing or less than the minimum is
 /// left) and the reductions are given back; otherwise a shortage refuses the order.
@@ -539,25 +585,30 @@ pub(crate) async fn take_stock(
     now: time::OffsetDateTime,
     caller: &Caller,
 ) -> Result<Vec<Shortage>, AppError> {
-    let movements = |drafts: &[LineDraft]| -> Vec<ports::StockMovement> {
-        drafts
-            .iter()
-            .map(|d| ports::StockMovement {
-                article: d.article,
-                delta: -i64::from(d.quantity.get()),
-                reason: MovementReason::OrderValidated,
-                order: Some(order),
-                at: now,
-                by: caller.actor.clone(),
-                note: None,
-            })
-            .collect()
-    };
-    let shortages = match tx.apply_movements(&movements(drafts)).await {
-        Ok(_) => return Ok(Vec::new()),
-        Err(StockError::Short(shortages)) if policy == ShortagePolicy::TakeAvailable => shortages,
-        Err(e) => return Err(e.into()),
-    };
+    match tx
+        .apply_movements(&movements_for(drafts, order, now, caller))
+        .await
+    {
+        Ok(_) => Ok(Vec::new()),
+        Err(StockError::Short(shortages)) if policy == ShortagePolicy::TakeAvailable => {
+            take_available(tx, drafts, articles, shortages, order, now, caller).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// After a shortage: reduces the short lines to what is available (dropping those left
+/// with nothing or less than the article's minimum), takes their stock, and gives the
+/// shortages back; refuses the order when no line is left.
+async fn take_available(
+    tx: &mut dyn Transaction,
+    drafts: &mut Vec<LineDraft>,
+    articles: &HashMap<ArticleId, Article>,
+    shortages: Vec<Shortage>,
+    order: CommandeId,
+    now: time::OffsetDateTime,
+    caller: &Caller,
+) -> Result<Vec<Shortage>, AppError> {
     let lines: Vec<StockLine> = drafts
         .iter()
         .map(|d| StockLine {
@@ -579,7 +630,8 @@ pub(crate) async fn take_stock(
         return Err(AppError::Shortage(shortages));
     }
     // The articles are locked by the first attempt: what was available still is.
-    tx.apply_movements(&movements(&kept)).await?;
+    tx.apply_movements(&movements_for(&kept, order, now, caller))
+        .await?;
     *drafts = kept;
     Ok(shortages)
 }

@@ -6,11 +6,11 @@ use domain::order::Commande;
 
 use super::support::{commit, read, rollback, write, World};
 use crate::contract::fixtures::{
-    at_micros, commande, order_number, outbox_message, site_code, vat_code, Ids,
+    adjustment, at_micros, commande, order_number, outbox_message, site_code, vat_code, Ids,
 };
 use crate::{
-    Database, IdempotencyRecord, OutboxMessage, PlacementContext, PlacementQuery, PlacementWrites,
-    SiteKey, StoreError,
+    Database, IdempotencyRecord, MovementReason, OutboxMessage, PlacementContext, PlacementQuery,
+    PlacementWrites, SiteKey, StockError, StockMovement, StoreError,
 };
 
 fn sorted(mut context: PlacementContext) -> PlacementContext {
@@ -205,9 +205,10 @@ pub async fn placement_reads_match_the_single_reads(db: Arc<dyn Database>) {
     commit(tx).await;
 }
 
-/// `record_placement` stores the order, its messages and its idempotency key as the
-/// single writes do, with or without messages and key; an order number, a message or a key
-/// already stored is refused with the entity at fault.
+/// `record_placement` takes the stock, then stores the order, its messages and its
+/// idempotency key as the single writes do, with or without movements, messages and key; a
+/// shortage refuses it all, naming every short article with what is available; an order
+/// number, a message or a key already stored is refused with the entity at fault.
 pub async fn placement_writes_store_order_messages_and_key(db: Arc<dyn Database>) {
     let mut ids = Ids::new();
     let world = World::new(&mut ids);
@@ -223,6 +224,21 @@ pub async fn placement_writes_store_order_messages_and_key(db: Arc<dyn Database>
             at_micros(0),
         )
     };
+    let (a, b) = (world.articles[0].0, world.articles[1].0);
+    let mut tx = write(&db).await;
+    tx.apply_movements(&[
+        adjustment(a, 5, at_micros(1)),
+        adjustment(b, 5, at_micros(1)),
+    ])
+    .await
+    .expect("apply_movements");
+    commit(tx).await;
+    let take = |order, article, quantity: i64| StockMovement {
+        order: Some(order),
+        reason: MovementReason::OrderValidated,
+        ..adjustment(article, -quantity, at_micros(5))
+    };
+
     let first = make(&mut ids, 1);
     let messages = vec![
         outbox_message(ids.message(), "order_confirmation", at_micros(5)),
@@ -236,6 +252,7 @@ pub async fn placement_writes_store_order_messages_and_key(db: Arc<dyn Database>
     };
     let mut tx = write(&db).await;
     tx.record_placement(&PlacementWrites {
+        movements: &[take(first.id(), a, 2), take(first.id(), b, 3)],
         order: &first,
         messages: &messages,
         idempotency: Some(&key),
@@ -247,6 +264,7 @@ pub async fn placement_writes_store_order_messages_and_key(db: Arc<dyn Database>
     let second = make(&mut ids, 2);
     let mut tx = write(&db).await;
     tx.record_placement(&PlacementWrites {
+        movements: &[],
         order: &second,
         messages: &[],
         idempotency: None,
@@ -280,7 +298,59 @@ pub async fn placement_writes_store_order_messages_and_key(db: Arc<dyn Database>
         Some(key.clone()),
         "record_placement must store the idempotency key"
     );
+    let stocks = (
+        tx.get_article(a)
+            .await
+            .expect("get_article")
+            .map(|x| x.stock),
+        tx.get_article(b)
+            .await
+            .expect("get_article")
+            .map(|x| x.stock),
+    );
+    assert_eq!(
+        stocks,
+        (Some(3), Some(2)),
+        "record_placement must take the stock of its movements"
+    );
     commit(tx).await;
+
+    // Short of one article: nothing is written, and the shortage says what is available.
+    let short = make(&mut ids, 4);
+    let mut tx = write(&db).await;
+    let refused = tx
+        .record_placement(&PlacementWrites {
+            movements: &[take(short.id(), a, 4), take(short.id(), b, 1)],
+            order: &short,
+            messages: &messages[..0],
+            idempotency: None,
+        })
+        .await;
+    match refused {
+        Err(StockError::Short(shortages)) => assert_eq!(
+            shortages
+                .iter()
+                .map(|s| (s.article, s.requested, s.available))
+                .collect::<Vec<_>>(),
+            vec![(a, 4, 3)],
+            "record_placement must list every short article with what is available"
+        ),
+        other => panic!("record_placement short of stock must be refused as short, got {other:?}"),
+    }
+    assert_eq!(
+        tx.get_order(short.id()).await.expect("get_order"),
+        None,
+        "record_placement refused for a shortage must write no order"
+    );
+    assert_eq!(
+        tx.get_article(b)
+            .await
+            .expect("get_article")
+            .map(|x| x.stock),
+        Some(2),
+        "record_placement refused for a shortage must take no stock"
+    );
+    rollback(tx).await;
 
     // The same number again; then a new order with a message already stored; then with the
     // key already stored: each refused, naming what was a duplicate, and nothing kept.
@@ -312,13 +382,14 @@ pub async fn placement_writes_store_order_messages_and_key(db: Arc<dyn Database>
         let mut tx = write(&db).await;
         let result = tx
             .record_placement(&PlacementWrites {
+                movements: &[],
                 order,
                 messages,
                 idempotency: Some(key),
             })
             .await;
         match result {
-            Err(StoreError::Duplicate { entity: found, .. }) => assert_eq!(
+            Err(StockError::Store(StoreError::Duplicate { entity: found, .. })) => assert_eq!(
                 found, entity,
                 "record_placement must name the {entity} that was a duplicate"
             ),
