@@ -450,9 +450,7 @@ pub(crate) fn bind_new_order<'q, O>(
     let pricing = order.pricing();
     let number = order.number();
     let seq = i64::try_from(number.sequence()).unwrap_or(i64::MAX);
-    let l = LineColumns::of(order.lines());
-    let h = HistoryColumns::of(order.history());
-    query
+    let query = query
         .bind(uuid(order.id().as_u128()))
         .bind(number.site().as_str().to_owned())
         .bind(seq)
@@ -471,7 +469,19 @@ pub(crate) fn bind_new_order<'q, O>(
         .bind(pricing.total_ht)
         .bind(pricing.total_ht_net)
         .bind(pricing.total_vat)
-        .bind(pricing.total_ttc)
+        .bind(pricing.total_ttc);
+    bind_lines_and_history(query, order)
+}
+
+/// Binds an order's lines and its whole history, one array per column, after the binds
+/// already made (as [`insert_order_ctes`] and `UPDATE_ORDER` read them).
+fn bind_lines_and_history<'q, O>(
+    query: sqlx::query::QueryAs<'q, Postgres, O, PgArguments>,
+    order: &Commande,
+) -> sqlx::query::QueryAs<'q, Postgres, O, PgArguments> {
+    let l = LineColumns::of(order.lines());
+    let h = HistoryColumns::of(order.history());
+    query
         .bind(l.positions)
         .bind(l.articles)
         .bind(l.references)
@@ -511,9 +521,7 @@ impl OrderStore for PostgresTransaction {
         let parts = order.parts();
         let parties = &parts.parties;
         let pricing = order.pricing();
-        let l = LineColumns::of(order.lines());
-        let h = HistoryColumns::of(order.history());
-        let r = sqlx::query_scalar::<_, i64>(UPDATE_ORDER)
+        let query = sqlx::query_as::<_, (i64,)>(UPDATE_ORDER)
             .bind(uuid(order.id().as_u128()))
             .bind(uuid(parties.customer.as_u128()))
             .bind(uuid(parties.payer.as_u128()))
@@ -526,23 +534,11 @@ impl OrderStore for PostgresTransaction {
             .bind(pricing.total_ht)
             .bind(pricing.total_ht_net)
             .bind(pricing.total_vat)
-            .bind(pricing.total_ttc)
-            .bind(l.positions)
-            .bind(l.articles)
-            .bind(l.references)
-            .bind(l.designations)
-            .bind(l.quantities)
-            .bind(l.unit_prices)
-            .bind(l.discounts)
-            .bind(l.vat_rates)
-            .bind(h.froms)
-            .bind(h.tos)
-            .bind(h.ats)
-            .bind(h.actors)
-            .bind(h.reasons)
+            .bind(pricing.total_ttc);
+        let r = bind_lines_and_history(query, order)
             .fetch_one(self.conn())
             .await;
-        if self.done(r)? == 1 {
+        if self.done(r)?.0 == 1 {
             Ok(())
         } else {
             Err(StoreError::NotFound {
