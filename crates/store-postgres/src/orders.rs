@@ -59,18 +59,22 @@ macro_rules! select_order {
     };
 }
 
-/// The CTEs that insert an order (`o`, with the id when it was new), then its lines and
-/// history only if it was new: binds $1 to $32.
+/// The CTEs (after `WITH`, or after other CTEs and a comma) that insert an order (`o`, with
+/// the id when it was new) when `$gate` holds, then its lines and history only if it was
+/// new: binds $1 to $32 (typed by the values bound).
 macro_rules! insert_order_ctes {
-    () => {
-        "WITH o AS ( \
+    ($gate:literal) => {
+        concat!(
+            "o AS ( \
             INSERT INTO orders (id, site_code, seq, customer_id, payer_id, recipient_id, \
                                 delivery_address_id, billing_address_id, site_id, taken_by, \
                                 source, ordered_at, planned_delivery, global_discount, state, \
                                 total_ht, total_ht_net, total_vat, total_ttc) \
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
-                    $16, $17, $18, $19) \
-            ON CONFLICT DO NOTHING \
+            SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
+                   $16, $17, $18, $19 \
+            WHERE ",
+            $gate,
+            " ON CONFLICT DO NOTHING \
             RETURNING id \
         ), new_lines AS ( \
             INSERT INTO order_lines (order_id, position, article_id, reference, designation, \
@@ -85,12 +89,17 @@ macro_rules! insert_order_ctes {
                            $32::text[]) WITH ORDINALITY \
                     AS h (from_state, to_state, at, actor, reason, seq) \
         ) "
+        )
     };
 }
 pub(crate) use insert_order_ctes;
 
 /// Inserts the order, then its lines and history only if the order was new.
-const INSERT_ORDER: &str = concat!(insert_order_ctes!(), "SELECT count(*) FROM o");
+const INSERT_ORDER: &str = concat!(
+    "WITH ",
+    insert_order_ctes!("TRUE"),
+    "SELECT count(*) AS written FROM o"
+);
 
 /// Updates the order's row; removes the lines it no longer has, writes over those that
 /// changed, adds the new ones (in one statement a delete and an insert of the same keys
@@ -132,7 +141,7 @@ const UPDATE_ORDER: &str = "\
                 AS h (from_state, to_state, at, actor, reason, seq) \
         ON CONFLICT (order_id, seq) DO NOTHING \
     ) \
-    SELECT count(*) FROM o";
+    SELECT count(*) AS written FROM o";
 
 /// An order's lines as columns.
 #[derive(Default)]
@@ -441,10 +450,10 @@ impl PostgresTransaction {
 }
 
 /// A query starting with [`insert_order_ctes`], with the order's values bound ($1 to $32).
-pub(crate) fn bind_new_order<'q, O>(
-    query: sqlx::query::QueryAs<'q, Postgres, O, PgArguments>,
+pub(crate) fn bind_new_order<'q>(
+    query: sqlx::query::Query<'q, Postgres, PgArguments>,
     order: &Commande,
-) -> sqlx::query::QueryAs<'q, Postgres, O, PgArguments> {
+) -> sqlx::query::Query<'q, Postgres, PgArguments> {
     let parts = order.parts();
     let parties = &parts.parties;
     let pricing = order.pricing();
@@ -475,10 +484,10 @@ pub(crate) fn bind_new_order<'q, O>(
 
 /// Binds an order's lines and its whole history, one array per column, after the binds
 /// already made (as [`insert_order_ctes`] and `UPDATE_ORDER` read them).
-fn bind_lines_and_history<'q, O>(
-    query: sqlx::query::QueryAs<'q, Postgres, O, PgArguments>,
+fn bind_lines_and_history<'q>(
+    query: sqlx::query::Query<'q, Postgres, PgArguments>,
     order: &Commande,
-) -> sqlx::query::QueryAs<'q, Postgres, O, PgArguments> {
+) -> sqlx::query::Query<'q, Postgres, PgArguments> {
     let l = LineColumns::of(order.lines());
     let h = HistoryColumns::of(order.history());
     query
@@ -508,9 +517,10 @@ pub(crate) fn duplicate_order(order: &Commande) -> StoreError {
 #[async_trait]
 impl OrderStore for PostgresTransaction {
     async fn insert_order(&mut self, order: &Commande) -> Result<(), StoreError> {
-        let query = bind_new_order(sqlx::query_as::<_, (i64,)>(INSERT_ORDER), order);
+        let query = bind_new_order(sqlx::query(INSERT_ORDER), order);
         let r = query.fetch_one(self.conn()).await;
-        if self.done(r)?.0 == 1 {
+        let row = self.done(r)?;
+        if Cols::new(&row, "orders").get::<i64>("written")? == 1 {
             Ok(())
         } else {
             Err(duplicate_order(order))
@@ -521,7 +531,7 @@ impl OrderStore for PostgresTransaction {
         let parts = order.parts();
         let parties = &parts.parties;
         let pricing = order.pricing();
-        let query = sqlx::query_as::<_, (i64,)>(UPDATE_ORDER)
+        let query = sqlx::query(UPDATE_ORDER)
             .bind(uuid(order.id().as_u128()))
             .bind(uuid(parties.customer.as_u128()))
             .bind(uuid(parties.payer.as_u128()))
@@ -538,7 +548,8 @@ impl OrderStore for PostgresTransaction {
         let r = bind_lines_and_history(query, order)
             .fetch_one(self.conn())
             .await;
-        if self.done(r)?.0 == 1 {
+        let row = self.done(r)?;
+        if Cols::new(&row, "orders").get::<i64>("written")? == 1 {
             Ok(())
         } else {
             Err(StoreError::NotFound {

@@ -12,8 +12,10 @@ use std::sync::LazyLock;
 use async_trait::async_trait;
 use ports::{
     PlacementContext, PlacementQuery, PlacementStore, PlacementWrites, SiteKey, StockError,
-    StockStore, StoreError,
+    StoreError,
 };
+use sqlx::postgres::{PgArguments, PgRow};
+use sqlx::Postgres;
 use uuid::Uuid;
 
 use crate::catalogue::{article, vat_code};
@@ -23,6 +25,7 @@ use crate::idempotency::record;
 use crate::orders::{bind_new_order, duplicate_order, insert_order_ctes};
 use crate::outbox::duplicate_messages;
 use crate::parties::{adresse, societe, tiers};
+use crate::stock::{take_stock_ctes, StockBinds};
 
 /// Every column of the union, with its type (each branch must give every column the same
 /// type, NULL included).
@@ -152,30 +155,63 @@ static PLACEMENT_SQL: LazyLock<String> = LazyLock::new(|| {
     branches.join(" UNION ALL ")
 });
 
-/// The order (binds $1 to $32), then its messages ($33 to $41, one array per column) and
-/// its idempotency key ($42 to $44, the key NULL when there is none), each written only
-/// when the order was new; gives how many of each were written.
+/// After the order's CTEs: its messages ($33 to $41, one array per column) and its
+/// idempotency key ($42 to $44, the key NULL when there is none), each written only when
+/// the order was.
+macro_rules! messages_and_key_ctes {
+    () => {
+        ", new_messages AS ( \
+            INSERT INTO outbox (id, topic, recipient, payload, status, attempts, created_at, \
+                                next_attempt_at, last_error) \
+            SELECT m.id, m.topic, m.recipient, m.payload::jsonb, m.status, m.attempts, \
+                   m.created_at, m.next_attempt_at, m.last_error \
+            FROM o, UNNEST($33::uuid[], $34::text[], $35::text[], $36::text[], $37::text[], \
+                           $38::bigint[], $39::timestamptz[], $40::timestamptz[], \
+                           $41::text[]) \
+                    AS m (id, topic, recipient, payload, status, attempts, created_at, \
+                          next_attempt_at, last_error) \
+            ON CONFLICT DO NOTHING \
+            RETURNING 1 \
+        ), new_key AS ( \
+            INSERT INTO idempotency_keys (key, request_hash, order_id, created_at) \
+            SELECT $42::text, $43::text, o.id, $44::timestamptz FROM o \
+            WHERE $42::text IS NOT NULL \
+            ON CONFLICT DO NOTHING \
+            RETURNING 1 \
+        ) "
+    };
+}
+
+/// How many orders, messages and keys were written.
+macro_rules! written_counts {
+    () => {
+        "(SELECT count(*) FROM o) AS orders, (SELECT count(*) FROM new_messages) AS messages, \
+         (SELECT count(*) FROM new_key) AS keys"
+    };
+}
+
+/// The order (binds $1 to $32), its messages and its key; gives how many of each were
+/// written.
 const RECORD_PLACEMENT: &str = concat!(
-    insert_order_ctes!(),
-    ", new_messages AS ( \
-        INSERT INTO outbox (id, topic, recipient, payload, status, attempts, created_at, \
-                            next_attempt_at, last_error) \
-        SELECT m.id, m.topic, m.recipient, m.payload::jsonb, m.status, m.attempts, \
-               m.created_at, m.next_attempt_at, m.last_error \
-        FROM o, UNNEST($33::uuid[], $34::text[], $35::text[], $36::text[], $37::text[], \
-                       $38::bigint[], $39::timestamptz[], $40::timestamptz[], $41::text[]) \
-                AS m (id, topic, recipient, payload, status, attempts, created_at, \
-                      next_attempt_at, last_error) \
-        ON CONFLICT DO NOTHING \
-        RETURNING 1 \
-    ), new_key AS ( \
-        INSERT INTO idempotency_keys (key, request_hash, order_id, created_at) \
-        SELECT $42::text, $43::text, o.id, $44::timestamptz FROM o WHERE $42::text IS NOT NULL \
-        ON CONFLICT DO NOTHING \
-        RETURNING 1 \
-    ) \
-    SELECT (SELECT count(*) FROM o), (SELECT count(*) FROM new_messages), \
-           (SELECT count(*) FROM new_key)"
+    "WITH ",
+    insert_order_ctes!("TRUE"),
+    messages_and_key_ctes!(),
+    "SELECT ",
+    written_counts!()
+);
+
+/// The stock first ($45 to $53), then the order, its messages and its key only when the
+/// stock was taken: one statement. Gives the locked articles with the stock's verdict and
+/// how many of each were written.
+const RECORD_WITH_STOCK: &str = concat!(
+    "WITH ",
+    take_stock_ctes!("$45", "$46", "$47", "$48", "$49", "$50", "$51", "$52", "$53"),
+    ", ",
+    insert_order_ctes!("(SELECT ok FROM verdict)"),
+    messages_and_key_ctes!(),
+    "SELECT l.id, l.reference, l.stock, v.ok, ",
+    written_counts!(),
+    " FROM verdict v LEFT JOIN locked l ON TRUE"
 );
 
 fn uuids(ids: impl Iterator<Item = u128>) -> Vec<Uuid> {
@@ -230,16 +266,52 @@ impl PlacementStore for PostgresTransaction {
     }
 
     async fn record_placement(&mut self, writes: &PlacementWrites<'_>) -> Result<(), StockError> {
-        if !writes.movements.is_empty() {
-            self.apply_movements(writes.movements).await?;
+        if writes.movements.is_empty() {
+            let query = self.bind_writes(sqlx::query(RECORD_PLACEMENT), writes)?;
+            let r = query.fetch_one(self.conn()).await;
+            let row = self.done(r)?;
+            return Ok(written(&row, writes)?);
         }
-        Ok(self.record_new_order(writes).await?)
+        let query = self.bind_writes(sqlx::query(RECORD_WITH_STOCK), writes)?;
+        let (query, judge) = StockBinds::of(writes.movements).bind(query);
+        let r = query.fetch_all(self.conn()).await;
+        let rows = self.done(r)?;
+        // Refused for the stock: nothing was written.
+        judge.levels(&rows)?;
+        match rows.first() {
+            Some(row) => Ok(written(row, writes)?),
+            None => Err(StoreError::Corrupt("placement: no row given back".to_owned()).into()),
+        }
+    }
+}
+
+/// Whether everything was written, from the counts a placement's statement gave back: a
+/// duplicate order, message or key otherwise.
+fn written(row: &PgRow, writes: &PlacementWrites<'_>) -> Result<(), StoreError> {
+    let c = Cols::new(row, "placement");
+    if c.get::<i64>("orders")? != 1 {
+        return Err(duplicate_order(writes.order));
+    }
+    let messages = c.get::<i64>("messages")?;
+    if usize::try_from(messages).ok() != Some(writes.messages.len()) {
+        return Err(duplicate_messages(writes.messages));
+    }
+    match writes.idempotency {
+        Some(key) if c.get::<i64>("keys")? != 1 => Err(StoreError::Duplicate {
+            entity: "idempotency key",
+            key: key.key.clone(),
+        }),
+        _ => Ok(()),
     }
 }
 
 impl PostgresTransaction {
-    /// The order, its messages and its key, in one statement.
-    async fn record_new_order(&mut self, writes: &PlacementWrites<'_>) -> Result<(), StoreError> {
+    /// Binds the order ($1 to $32), its messages ($33 to $41) and its key ($42 to $44).
+    fn bind_writes<'q>(
+        &self,
+        query: sqlx::query::Query<'q, Postgres, PgArguments>,
+        writes: &PlacementWrites<'_>,
+    ) -> Result<sqlx::query::Query<'q, Postgres, PgArguments>, StoreError> {
         let messages = writes.messages;
         let mut payloads = Vec::with_capacity(messages.len());
         for m in messages {
@@ -248,61 +320,43 @@ impl PostgresTransaction {
             );
         }
         let key = writes.idempotency;
-        let query = bind_new_order(
-            sqlx::query_as::<_, (i64, i64, i64)>(RECORD_PLACEMENT),
-            writes.order,
-        )
-        .bind(uuids(messages.iter().map(|m| m.id.as_u128())))
-        .bind(messages.iter().map(|m| m.topic.clone()).collect::<Vec<_>>())
-        .bind(
-            messages
-                .iter()
-                .map(|m| m.recipient.clone())
-                .collect::<Vec<_>>(),
-        )
-        .bind(payloads)
-        .bind(
-            messages
-                .iter()
-                .map(|m| m.status.as_str())
-                .collect::<Vec<_>>(),
-        )
-        .bind(
-            messages
-                .iter()
-                .map(|m| i64::from(m.attempts))
-                .collect::<Vec<_>>(),
-        )
-        .bind(messages.iter().map(|m| m.created_at).collect::<Vec<_>>())
-        .bind(
-            messages
-                .iter()
-                .map(|m| m.next_attempt_at)
-                .collect::<Vec<_>>(),
-        )
-        .bind(
-            messages
-                .iter()
-                .map(|m| m.last_error.clone())
-                .collect::<Vec<_>>(),
-        )
-        .bind(key.map(|k| k.key.clone()))
-        .bind(key.map(|k| k.request_hash.clone()))
-        .bind(key.map(|k| k.created_at));
-        let r = query.fetch_one(self.conn()).await;
-        let (orders, messages_written, keys) = self.done(r)?;
-        if orders != 1 {
-            return Err(duplicate_order(writes.order));
-        }
-        if usize::try_from(messages_written).ok() != Some(messages.len()) {
-            return Err(duplicate_messages(messages));
-        }
-        if let Some(key) = key.filter(|_| keys != 1) {
-            return Err(StoreError::Duplicate {
-                entity: "idempotency key",
-                key: key.key.clone(),
-            });
-        }
-        Ok(())
+        Ok(bind_new_order(query, writes.order)
+            .bind(uuids(messages.iter().map(|m| m.id.as_u128())))
+            .bind(messages.iter().map(|m| m.topic.clone()).collect::<Vec<_>>())
+            .bind(
+                messages
+                    .iter()
+                    .map(|m| m.recipient.clone())
+                    .collect::<Vec<_>>(),
+            )
+            .bind(payloads)
+            .bind(
+                messages
+                    .iter()
+                    .map(|m| m.status.as_str())
+                    .collect::<Vec<_>>(),
+            )
+            .bind(
+                messages
+                    .iter()
+                    .map(|m| i64::from(m.attempts))
+                    .collect::<Vec<_>>(),
+            )
+            .bind(messages.iter().map(|m| m.created_at).collect::<Vec<_>>())
+            .bind(
+                messages
+                    .iter()
+                    .map(|m| m.next_attempt_at)
+                    .collect::<Vec<_>>(),
+            )
+            .bind(
+                messages
+                    .iter()
+                    .map(|m| m.last_error.clone())
+                    .collect::<Vec<_>>(),
+            )
+            .bind(key.map(|k| k.key.clone()))
+            .bind(key.map(|k| k.request_hash.clone()))
+            .bind(key.map(|k| k.created_at)))
     }
 }

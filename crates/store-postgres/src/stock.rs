@@ -10,7 +10,8 @@ use ports::{
     MovementReason, Page, Paging, Shortage, StockError, StockLevel, StockMovement, StockStore,
     StoreError,
 };
-use sqlx::postgres::PgRow;
+use sqlx::postgres::{PgArguments, PgRow};
+use sqlx::Postgres;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -64,38 +65,160 @@ impl MovementColumns {
     }
 }
 
-/// Takes the stock in one statement: locks the articles concerned in ascending id order
-/// (the index scan and the sort both give that order, and rows are locked as they come),
-/// checks that each exists and that its stock stays within 0..=u32::MAX, and only then
-/// moves the stocks and records the movements (in the order given, so that ids follow that
-/// order). Gives back each locked article's stock *before* the change, with the verdict:
-/// when it is false nothing was written, and [`new_levels`] says why.
+/// The CTEs (after `WITH`) that take the stock: lock the articles concerned in ascending id
+/// order (the index scan and the sort both give that order, and rows are locked as they
+/// come) as `locked`; check that each exists and that its stock stays within 0..=u32::MAX
+/// as `verdict` (`ok`); and only then move the stocks and record the movements (in the
+/// order given, so that ids follow that order). The sums are in `numeric`, so that no
+/// change, however large, fails the statement (which would abort the transaction) instead
+/// of being refused.
 ///
-/// Binds: $1 the articles, $2 their net changes; $3 to $9 the movements, one array per
-/// column. The sums are in `numeric`, so that no change, however large, fails the
-/// statement (which would abort the transaction) instead of being refused.
-const TAKE_STOCK: &str = "\
-    WITH wanted AS ( \
-        SELECT * FROM UNNEST($1::uuid[], $2::bigint[]) AS w (id, delta) \
-    ), locked AS MATERIALIZED ( \
-        SELECT a.id, a.reference, a.stock FROM articles a \
-        WHERE a.id = ANY ($1) ORDER BY a.id FOR UPDATE \
-    ), verdict AS MATERIALIZED ( \
-        SELECT count(*) = cardinality($1::uuid[]) \
-               AND coalesce(bool_and(l.stock::numeric + w.delta BETWEEN 0 AND 4294967295), \
-                            true) AS ok \
-        FROM wanted w JOIN locked l ON l.id = w.id \
-    ), changed AS ( \
-        UPDATE articles a SET stock = a.stock + w.delta \
-        FROM wanted w, verdict v WHERE a.id = w.id AND v.ok \
-    ), moved AS ( \
-        INSERT INTO stock_movements (article_id, delta, reason, order_id, at, actor, note) \
-        SELECT m.* FROM verdict v, \
-               UNNEST($3::uuid[], $4::bigint[], $5::text[], $6::uuid[], $7::timestamptz[], \
-                      $8::text[], $9::text[]) AS m \
-        WHERE v.ok \
-    ) \
-    SELECT l.id, l.reference, l.stock, v.ok FROM locked l, verdict v";
+/// Binds, whose numbers are given: the articles and their net changes; then the
+/// movements, one array per column ([`StockBinds`]).
+macro_rules! take_stock_ctes {
+    ($ids:literal, $nets:literal, $articles:literal, $deltas:literal, $reasons:literal,
+     $orders:literal, $ats:literal, $actors:literal, $notes:literal) => {
+        concat!(
+            "wanted AS (SELECT * FROM UNNEST(",
+            $ids,
+            "::uuid[], ",
+            $nets,
+            "::bigint[]) \
+                        AS w (id, delta)), \
+             locked AS MATERIALIZED ( \
+                SELECT a.id, a.reference, a.stock FROM articles a \
+                WHERE a.id = ANY (",
+            $ids,
+            "::uuid[]) ORDER BY a.id FOR UPDATE), \
+             verdict AS MATERIALIZED ( \
+                SELECT count(*) = cardinality(",
+            $ids,
+            "::uuid[]) \
+                       AND coalesce(bool_and(l.stock::numeric + w.delta \
+                                             BETWEEN 0 AND 4294967295), true) AS ok \
+                FROM wanted w JOIN locked l ON l.id = w.id), \
+             changed AS ( \
+                UPDATE articles a SET stock = a.stock + w.delta \
+                FROM wanted w, verdict v WHERE a.id = w.id AND v.ok), \
+             moved AS ( \
+                INSERT INTO stock_movements (article_id, delta, reason, order_id, at, actor, \
+                                             note) \
+                SELECT m.* FROM verdict v, \
+                       UNNEST(",
+            $articles,
+            "::uuid[], ",
+            $deltas,
+            "::bigint[], ",
+            $reasons,
+            "::text[], ",
+            $orders,
+            "::uuid[], ",
+            $ats,
+            "::timestamptz[], ",
+            $actors,
+            "::text[], ",
+            $notes,
+            "::text[]) AS m \
+                WHERE v.ok) "
+        )
+    };
+}
+pub(crate) use take_stock_ctes;
+
+/// Takes the stock in one statement ([`take_stock_ctes`]). Gives back each locked
+/// article's stock *before* the change, with the verdict: when it is false nothing was
+/// written, and [`new_levels`] says why.
+const TAKE_STOCK: &str = concat!(
+    "WITH ",
+    take_stock_ctes!("$1", "$2", "$3", "$4", "$5", "$6", "$7", "$8", "$9"),
+    "SELECT l.id, l.reference, l.stock, v.ok FROM verdict v LEFT JOIN locked l ON TRUE"
+);
+
+/// The binds of [`take_stock_ctes`], from a batch of movements.
+pub(crate) struct StockBinds {
+    /// Each article's changes added up.
+    deltas: BTreeMap<ArticleId, i128>,
+    ids: Vec<Uuid>,
+    nets: Vec<i64>,
+    movements: MovementColumns,
+}
+
+impl StockBinds {
+    pub(crate) fn of(movements: &[StockMovement]) -> Self {
+        let mut deltas: BTreeMap<ArticleId, i128> = BTreeMap::new();
+        for m in movements {
+            *deltas.entry(m.article).or_default() += i128::from(m.delta);
+        }
+        let ids = deltas.keys().map(|a| uuid(a.as_u128())).collect();
+        // A net change beyond i64 is refused whatever the stock: clamped, it still is.
+        let nets = deltas
+            .values()
+            .map(|&d| i64::try_from(d).unwrap_or(if d < 0 { i64::MIN } else { i64::MAX }))
+            .collect();
+        StockBinds {
+            deltas,
+            ids,
+            nets,
+            movements: MovementColumns::of(movements),
+        }
+    }
+
+    /// Binds them, after the binds already made, and keeps the changes to judge the rows.
+    pub(crate) fn bind<'q>(
+        self,
+        query: sqlx::query::Query<'q, Postgres, PgArguments>,
+    ) -> (sqlx::query::Query<'q, Postgres, PgArguments>, StockJudge) {
+        let m = self.movements;
+        let query = query
+            .bind(self.ids)
+            .bind(self.nets)
+            .bind(m.articles)
+            .bind(m.deltas)
+            .bind(m.reasons)
+            .bind(m.orders)
+            .bind(m.ats)
+            .bind(m.actors)
+            .bind(m.notes);
+        (query, StockJudge(self.deltas))
+    }
+}
+
+/// Reads what [`take_stock_ctes`] gave back.
+pub(crate) struct StockJudge(BTreeMap<ArticleId, i128>);
+
+impl StockJudge {
+    /// The new levels, or why the stock was refused, from the rows of a statement ending
+    /// with `FROM verdict v LEFT JOIN locked l ON TRUE` (one row at least, the locked
+    /// article's `id`, `reference`, `stock` and the verdict `ok`).
+    pub(crate) fn levels(&self, rows: &[PgRow]) -> Result<Vec<StockLevel>, StockError> {
+        let mut locked = BTreeMap::new();
+        let mut moved = false;
+        for row in rows {
+            let c = Cols::new(row, "articles");
+            moved = c.get("ok")?;
+            // No article locked (every one unknown) gives one row without an article.
+            let Some(id) = c.opt_id("id")? else {
+                continue;
+            };
+            locked.insert(
+                ArticleId::from_u128(id),
+                Locked {
+                    reference: c.parse("reference", ArticleReference::new)?,
+                    stock: c.get("stock")?,
+                },
+            );
+        }
+        let levels = new_levels(&self.0, &locked);
+        match (&levels, moved) {
+            (Ok(_), true) | (Err(_), false) => levels,
+            _ => Err(StoreError::Corrupt(
+                "articles.stock: the database and the store disagree on whether the stock may move"
+                    .to_owned(),
+            )
+            .into()),
+        }
+    }
+}
 
 /// What the movements do to each article, once its stock is known: the new levels, or why
 /// they are refused.
@@ -143,53 +266,10 @@ impl StockStore for PostgresTransaction {
         if movements.is_empty() {
             return Ok(Vec::new());
         }
-        let mut deltas: BTreeMap<ArticleId, i128> = BTreeMap::new();
-        for m in movements {
-            *deltas.entry(m.article).or_default() += i128::from(m.delta);
-        }
-        let ids: Vec<Uuid> = deltas.keys().map(|a| uuid(a.as_u128())).collect();
-        // A net change beyond i64 is refused whatever the stock: clamped, it still is.
-        let nets: Vec<i64> = deltas
-            .values()
-            .map(|&d| i64::try_from(d).unwrap_or(if d < 0 { i64::MIN } else { i64::MAX }))
-            .collect();
-        let m = MovementColumns::of(movements);
-        let r = sqlx::query(TAKE_STOCK)
-            .bind(ids)
-            .bind(nets)
-            .bind(m.articles)
-            .bind(m.deltas)
-            .bind(m.reasons)
-            .bind(m.orders)
-            .bind(m.ats)
-            .bind(m.actors)
-            .bind(m.notes)
-            .fetch_all(self.conn())
-            .await;
+        let (query, judge) = StockBinds::of(movements).bind(sqlx::query(TAKE_STOCK));
+        let r = query.fetch_all(self.conn()).await;
         let rows = self.done(r)?;
-        let mut locked = BTreeMap::new();
-        // No row locked (every article unknown) gives no verdict row either: nothing moved.
-        let mut moved = false;
-        for row in &rows {
-            let c = Cols::new(row, "articles");
-            moved = c.get("ok")?;
-            locked.insert(
-                ArticleId::from_u128(c.id("id")?),
-                Locked {
-                    reference: c.parse("reference", ArticleReference::new)?,
-                    stock: c.get("stock")?,
-                },
-            );
-        }
-        let levels = new_levels(&deltas, &locked);
-        match (&levels, moved) {
-            (Ok(_), true) | (Err(_), false) => Ok(levels?),
-            _ => Err(StoreError::Corrupt(
-                "articles.stock: the database and the store disagree on whether the stock may move"
-                    .to_owned(),
-            )
-            .into()),
-        }
+        judge.levels(&rows)
     }
 
     async fn movements_of(
