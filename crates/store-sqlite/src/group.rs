@@ -96,10 +96,10 @@ impl Writer {
     /// Starts a write transaction: waits for the connection, opens the group's outer
     /// transaction if none is open, and a savepoint for this one.
     pub(crate) async fn begin(self: &Arc<Self>) -> Result<WriteUnit, StoreError> {
-        self.waiting.fetch_add(1, Ordering::SeqCst);
+        let mut waiter = Waiter::new(self);
         let acquired =
             tokio::time::timeout(self.acquire_timeout, self.connection.clone().lock_owned()).await;
-        self.waiting.fetch_sub(1, Ordering::SeqCst);
+        waiter.done(acquired.is_ok());
         let Ok(mut guard) = acquired else {
             return Err(StoreError::Retryable(
                 "the database is busy: the write connection was not free in time".into(),
@@ -191,6 +191,63 @@ impl Writer {
         for member in members {
             let _ = member.send(outcome.clone());
         }
+    }
+}
+
+/// A transaction counted among those waiting for the connection, from `begin` until it has
+/// the connection or gives up. Dropping it uncounts it, also when the waiting future is
+/// dropped (a request cancelled, or timed out by the HTTP layer), so the count never
+/// stays up; a group that was left open for a waiter that then gave up is committed (a
+/// task waits for the connection and commits the group if nobody else waits), so that its
+/// members are never left waiting for a transaction that will not come.
+struct Waiter {
+    writer: Arc<Writer>,
+    /// Whether it got the connection (then it ends the group itself when due).
+    served: bool,
+    counted: bool,
+}
+
+impl Waiter {
+    fn new(writer: &Arc<Writer>) -> Self {
+        writer.waiting.fetch_add(1, Ordering::SeqCst);
+        Waiter {
+            writer: writer.clone(),
+            served: false,
+            counted: true,
+        }
+    }
+
+    /// Stops counting it: it has the connection (`served`), or gave up.
+    fn done(&mut self, served: bool) {
+        self.served = served;
+        self.uncount();
+    }
+
+    fn uncount(&mut self) {
+        if std::mem::take(&mut self.counted) {
+            self.writer.waiting.fetch_sub(1, Ordering::SeqCst);
+            if !self.served {
+                self.flush_abandoned_group();
+            }
+        }
+    }
+
+    fn flush_abandoned_group(&self) {
+        let writer = self.writer.clone();
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                let mut guard = writer.connection.clone().lock_owned().await;
+                if let Some(connection) = guard.as_mut() {
+                    writer.commit_if_due(connection).await;
+                }
+            });
+        }
+    }
+}
+
+impl Drop for Waiter {
+    fn drop(&mut self) {
+        self.uncount();
     }
 }
 

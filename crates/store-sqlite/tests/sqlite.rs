@@ -888,3 +888,34 @@ async fn the_wal_is_checkpointed_in_the_background() {
     );
     db.close().await;
 }
+
+/// A write transaction that gives up waiting for the connection (its future dropped, as
+/// when a request is cancelled) is no longer counted as waiting: the transaction holding
+/// the connection still commits its group at once instead of keeping it open for it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancelled_writer_does_not_hold_the_group_open() {
+    let db: Arc<dyn Database> = Arc::new(common::fresh_db().await);
+    let mut first = db.begin(TxMode::Write).await.unwrap();
+    first.next_number("cancelled").await.unwrap();
+    let waiting = {
+        let db = db.clone();
+        tokio::spawn(async move {
+            let _tx = db.begin(TxMode::Write).await;
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    waiting.abort();
+    let _ = waiting.await;
+    let committed = tokio::time::timeout(std::time::Duration::from_secs(5), first.commit()).await;
+    assert!(
+        matches!(committed, Ok(Ok(()))),
+        "the commit must end once the only waiter gave up, got {committed:?}"
+    );
+    let mut check = db.begin(TxMode::Write).await.unwrap();
+    assert_eq!(
+        check.next_number("cancelled").await.unwrap(),
+        2,
+        "the first transaction's number is stored"
+    );
+    check.rollback().await.unwrap();
+}
