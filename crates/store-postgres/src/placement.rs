@@ -267,12 +267,12 @@ impl PlacementStore for PostgresTransaction {
 
     async fn record_placement(&mut self, writes: &PlacementWrites<'_>) -> Result<(), StockError> {
         if writes.movements.is_empty() {
-            let query = self.bind_writes(sqlx::query(RECORD_PLACEMENT), writes)?;
+            let query = bind_writes(sqlx::query(RECORD_PLACEMENT), writes)?;
             let r = query.fetch_one(self.conn()).await;
             let row = self.done(r)?;
             return Ok(written(&row, writes)?);
         }
-        let query = self.bind_writes(sqlx::query(RECORD_WITH_STOCK), writes)?;
+        let query = bind_writes(sqlx::query(RECORD_WITH_STOCK), writes)?;
         let (query, judge) = StockBinds::of(writes.movements).bind(query);
         let r = query.fetch_all(self.conn()).await;
         let rows = self.done(r)?;
@@ -305,58 +305,54 @@ fn written(row: &PgRow, writes: &PlacementWrites<'_>) -> Result<(), StoreError> 
     }
 }
 
-impl PostgresTransaction {
-    /// Binds the order ($1 to $32), its messages ($33 to $41) and its key ($42 to $44).
-    fn bind_writes<'q>(
-        &self,
-        query: sqlx::query::Query<'q, Postgres, PgArguments>,
-        writes: &PlacementWrites<'_>,
-    ) -> Result<sqlx::query::Query<'q, Postgres, PgArguments>, StoreError> {
-        let messages = writes.messages;
-        let mut payloads = Vec::with_capacity(messages.len());
-        for m in messages {
-            payloads.push(
-                serde_json::to_string(&m.payload).map_err(|e| StoreError::Other(Box::new(e)))?,
-            );
-        }
-        let key = writes.idempotency;
-        Ok(bind_new_order(query, writes.order)
-            .bind(uuids(messages.iter().map(|m| m.id.as_u128())))
-            .bind(messages.iter().map(|m| m.topic.clone()).collect::<Vec<_>>())
-            .bind(
-                messages
-                    .iter()
-                    .map(|m| m.recipient.clone())
-                    .collect::<Vec<_>>(),
-            )
-            .bind(payloads)
-            .bind(
-                messages
-                    .iter()
-                    .map(|m| m.status.as_str())
-                    .collect::<Vec<_>>(),
-            )
-            .bind(
-                messages
-                    .iter()
-                    .map(|m| i64::from(m.attempts))
-                    .collect::<Vec<_>>(),
-            )
-            .bind(messages.iter().map(|m| m.created_at).collect::<Vec<_>>())
-            .bind(
-                messages
-                    .iter()
-                    .map(|m| m.next_attempt_at)
-                    .collect::<Vec<_>>(),
-            )
-            .bind(
-                messages
-                    .iter()
-                    .map(|m| m.last_error.clone())
-                    .collect::<Vec<_>>(),
-            )
-            .bind(key.map(|k| k.key.clone()))
-            .bind(key.map(|k| k.request_hash.clone()))
-            .bind(key.map(|k| k.created_at)))
+/// Binds the order ($1 to $32), its messages ($33 to $41) and its key ($42 to $44).
+fn bind_writes<'q>(
+    query: sqlx::query::Query<'q, Postgres, PgArguments>,
+    writes: &PlacementWrites<'_>,
+) -> Result<sqlx::query::Query<'q, Postgres, PgArguments>, StoreError> {
+    let messages = writes.messages;
+    let mut payloads = Vec::with_capacity(messages.len());
+    for m in messages {
+        payloads
+            .push(serde_json::to_string(&m.payload).map_err(|e| StoreError::Other(Box::new(e)))?);
     }
+    let key = writes.idempotency;
+    Ok(bind_new_order(query, writes.order)
+        .bind(uuids(messages.iter().map(|m| m.id.as_u128())))
+        .bind(messages.iter().map(|m| m.topic.clone()).collect::<Vec<_>>())
+        .bind(
+            messages
+                .iter()
+                .map(|m| m.recipient.clone())
+                .collect::<Vec<_>>(),
+        )
+        .bind(payloads)
+        .bind(
+            messages
+                .iter()
+                .map(|m| m.status.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            messages
+                .iter()
+                .map(|m| i64::from(m.attempts))
+                .collect::<Vec<_>>(),
+        )
+        .bind(messages.iter().map(|m| m.created_at).collect::<Vec<_>>())
+        .bind(
+            messages
+                .iter()
+                .map(|m| m.next_attempt_at)
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            messages
+                .iter()
+                .map(|m| m.last_error.clone())
+                .collect::<Vec<_>>(),
+        )
+        .bind(key.map(|k| k.key.clone()))
+        .bind(key.map(|k| k.request_hash.clone()))
+        .bind(key.map(|k| k.created_at)))
 }
