@@ -559,18 +559,14 @@ fn movements_for(
     now: time::OffsetDateTime,
     caller: &Caller,
 ) -> Vec<ports::StockMovement> {
-    drafts
-        .iter()
-        .map(|d| ports::StockMovement {
-            article: d.article,
-            delta: -i64::from(d.quantity.get()),
-            reason: MovementReason::OrderValidated,
-            order: Some(order),
-            at: now,
-            by: caller.actor.clone(),
-            note: None,
-        })
-        .collect()
+    let lines = drafts.iter().map(|d| (d.article, d.quantity));
+    super::stock::line_movements(
+        lines,
+        order,
+        MovementReason::OrderValidated,
+        now,
+        &caller.actor,
+    )
 }
 
 /// Takes the stock of the lines. With [`ShortagePolicy::TakeAvailable`], short lines are

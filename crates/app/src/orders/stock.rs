@@ -1,5 +1,7 @@
 //! Taking an order's stock and giving it back.
 
+use domain::ids::{ArticleId, CommandeId};
+use domain::money::Quantity;
 use domain::order::{Actor, Commande};
 use ports::{MovementReason, StockMovement, StockStore};
 use time::OffsetDateTime;
@@ -13,18 +15,32 @@ pub(crate) fn movements(
     at: OffsetDateTime,
     by: &Actor,
 ) -> Vec<StockMovement> {
+    let lines = order
+        .lines()
+        .iter()
+        .map(|line| (line.content.article, line.content.quantity));
+    line_movements(lines, order.id(), reason, at, by)
+}
+
+/// The movements that take (validation) or give back (cancellation) lines of `order`, each
+/// an article and a quantity.
+pub(crate) fn line_movements(
+    lines: impl Iterator<Item = (ArticleId, Quantity)>,
+    order: CommandeId,
+    reason: MovementReason,
+    at: OffsetDateTime,
+    by: &Actor,
+) -> Vec<StockMovement> {
     let sign = match reason {
         MovementReason::OrderValidated => -1,
         MovementReason::OrderCancelled | MovementReason::Adjustment => 1,
     };
-    order
-        .lines()
-        .iter()
-        .map(|line| StockMovement {
-            article: line.content.article,
-            delta: sign * i64::from(line.content.quantity.get()),
+    lines
+        .map(|(article, quantity)| StockMovement {
+            article,
+            delta: sign * i64::from(quantity.get()),
             reason,
-            order: Some(order.id()),
+            order: Some(order),
             at,
             by: by.clone(),
             note: None,
