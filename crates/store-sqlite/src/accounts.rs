@@ -89,7 +89,7 @@ impl AccountStore for SqliteTx {
         .bind(password_hash)
         .bind(micros(account.created_at))
         .bind(i64::from(account.disabled))
-        .execute(self.conn())
+        .execute(self.conn().await?)
         .await;
         match result {
             Ok(_) => Ok(()),
@@ -116,7 +116,7 @@ impl AccountStore for SqliteTx {
         let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE login = ?");
         let row = sqlx::query(&sql)
             .bind(login.as_str())
-            .fetch_optional(self.conn())
+            .fetch_optional(self.conn().await?)
             .await
             .map_err(translate)?;
         row.map(|row| {
@@ -130,7 +130,7 @@ impl AccountStore for SqliteTx {
         let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = ?");
         let row = sqlx::query(&sql)
             .bind(id.to_string())
-            .fetch_optional(self.conn())
+            .fetch_optional(self.conn().await?)
             .await
             .map_err(translate)?;
         row.as_ref().map(account).transpose()
@@ -140,7 +140,7 @@ impl AccountStore for SqliteTx {
         let done = sqlx::query("UPDATE accounts SET password_hash = ? WHERE id = ?")
             .bind(password_hash)
             .bind(id.to_string())
-            .execute(self.conn())
+            .execute(self.conn().await?)
             .await
             .map_err(translate)?;
         if done.rows_affected() == 0 {
@@ -153,7 +153,7 @@ impl AccountStore for SqliteTx {
         let done = sqlx::query("UPDATE accounts SET disabled = ? WHERE id = ?")
             .bind(i64::from(disabled))
             .bind(id.to_string())
-            .execute(self.conn())
+            .execute(self.conn().await?)
             .await
             .map_err(translate)?;
         if done.rows_affected() == 0 {
@@ -172,7 +172,7 @@ impl AccountStore for SqliteTx {
         .bind(micros(token.created_at))
         .bind(micros(token.expires_at))
         .bind(token.revoked_at.map(micros))
-        .execute(self.conn())
+        .execute(self.conn().await?)
         .await;
         match result {
             Ok(_) => Ok(()),
@@ -189,7 +189,7 @@ impl AccountStore for SqliteTx {
         &mut self,
         hash: &str,
     ) -> Result<Option<(SessionToken, Account)>, StoreError> {
-        session(self.conn(), hash).await
+        session(self.conn().await?, hash).await
     }
 
     async fn revoke_token(&mut self, hash: &str, at: OffsetDateTime) -> Result<bool, StoreError> {
@@ -198,7 +198,7 @@ impl AccountStore for SqliteTx {
         )
         .bind(micros(at))
         .bind(hash)
-        .execute(self.conn())
+        .execute(self.conn().await?)
         .await
         .map_err(translate)?;
         Ok(done.rows_affected() == 1)
@@ -215,7 +215,7 @@ impl AccountStore for SqliteTx {
         )
         .bind(micros(at))
         .bind(account.to_string())
-        .execute(self.conn())
+        .execute(self.conn().await?)
         .await
         .map_err(translate)?;
         Ok(done.rows_affected())

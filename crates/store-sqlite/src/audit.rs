@@ -33,7 +33,7 @@ impl AuditStore for SqliteTx {
         .bind(micros(change.at))
         .bind(change.by.as_str())
         .bind(changes)
-        .execute(self.conn())
+        .execute(self.conn().await?)
         .await
         .map_err(translate)?;
         Ok(())
@@ -50,7 +50,7 @@ impl AuditStore for SqliteTx {
         )
         .bind(entity.as_str())
         .bind(entity_id)
-        .fetch_all(self.conn())
+        .fetch_all(self.conn().await?)
         .await
         .map_err(translate)?;
         rows.iter().map(change).collect()

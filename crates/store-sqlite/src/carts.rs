@@ -43,11 +43,11 @@ impl CartStore for SqliteTx {
     async fn get_cart(&mut self, id: CartId) -> Result<Option<Cart>, StoreError> {
         let row = sqlx::query("SELECT id, owner_id, updated_at FROM carts WHERE id = ?")
             .bind(id.to_string())
-            .fetch_optional(self.conn())
+            .fetch_optional(self.conn().await?)
             .await
             .map_err(translate)?;
         match row {
-            Some(row) => load(self.conn(), &row).await.map(Some),
+            Some(row) => load(self.conn().await?, &row).await.map(Some),
             None => Ok(None),
         }
     }
@@ -58,11 +58,11 @@ impl CartStore for SqliteTx {
              ORDER BY updated_at DESC, id DESC LIMIT 1",
         )
         .bind(owner.to_string())
-        .fetch_optional(self.conn())
+        .fetch_optional(self.conn().await?)
         .await
         .map_err(translate)?;
         match row {
-            Some(row) => load(self.conn(), &row).await.map(Some),
+            Some(row) => load(self.conn().await?, &row).await.map(Some),
             None => Ok(None),
         }
     }
@@ -77,12 +77,12 @@ impl CartStore for SqliteTx {
         .bind(&id)
         .bind(cart.owner.map(|o| o.to_string()))
         .bind(micros(cart.updated_at))
-        .execute(self.conn())
+        .execute(self.conn().await?)
         .await
         .map_err(translate)?;
         sqlx::query("DELETE FROM cart_items WHERE cart_id = ?")
             .bind(&id)
-            .execute(self.conn())
+            .execute(self.conn().await?)
             .await
             .map_err(translate)?;
         let items: Vec<(i64, &CartItem)> = (1..).zip(cart.items()).collect();
@@ -96,7 +96,10 @@ impl CartStore for SqliteTx {
                     .push_bind(item.article.to_string())
                     .push_bind(item.quantity.get());
             });
-            sql.build().execute(self.conn()).await.map_err(translate)?;
+            sql.build()
+                .execute(self.conn().await?)
+                .await
+                .map_err(translate)?;
         }
         Ok(())
     }
@@ -105,7 +108,7 @@ impl CartStore for SqliteTx {
         // Its items go with it (ON DELETE CASCADE).
         let done = sqlx::query("DELETE FROM carts WHERE id = ?")
             .bind(id.to_string())
-            .execute(self.conn())
+            .execute(self.conn().await?)
             .await
             .map_err(translate)?;
         Ok(done.rows_affected() > 0)

@@ -89,7 +89,7 @@ impl CatalogueStore for SqliteTx {
         .bind(details.vat_code.as_ref().map(VatCodeId::as_str))
         .bind(details.min_quantity.get())
         .bind(details.max_per_order.map(Quantity::get))
-        .execute(self.conn())
+        .execute(self.conn().await?)
         .await
         .map_err(article_conflict(id, details))?;
         Ok(())
@@ -111,7 +111,7 @@ impl CatalogueStore for SqliteTx {
         .bind(details.min_quantity.get())
         .bind(details.max_per_order.map(Quantity::get))
         .bind(id.to_string())
-        .execute(self.conn())
+        .execute(self.conn().await?)
         .await
         .map_err(article_conflict(id, details))?;
         if done.rows_affected() == 0 {
@@ -127,7 +127,7 @@ impl CatalogueStore for SqliteTx {
         let sql = format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ?");
         let row = sqlx::query(&sql)
             .bind(id.to_string())
-            .fetch_optional(self.conn())
+            .fetch_optional(self.conn().await?)
             .await
             .map_err(translate)?;
         row.as_ref().map(article).transpose()
@@ -140,7 +140,7 @@ impl CatalogueStore for SqliteTx {
         let sql = format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE reference = ?");
         let row = sqlx::query(&sql)
             .bind(reference.as_str())
-            .fetch_optional(self.conn())
+            .fetch_optional(self.conn().await?)
             .await
             .map_err(translate)?;
         row.as_ref().map(article).transpose()
@@ -162,7 +162,7 @@ impl CatalogueStore for SqliteTx {
             sql.push(")");
             let rows = sql
                 .build()
-                .fetch_all(self.conn())
+                .fetch_all(self.conn().await?)
                 .await
                 .map_err(translate)?;
             for row in &rows {
@@ -174,7 +174,7 @@ impl CatalogueStore for SqliteTx {
 
     async fn list_articles(&mut self, paging: Paging) -> Result<Page<Article>, StoreError> {
         let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM articles")
-            .fetch_one(self.conn())
+            .fetch_one(self.conn().await?)
             .await
             .map_err(translate)?;
         let sql =
@@ -182,7 +182,7 @@ impl CatalogueStore for SqliteTx {
         let rows = sqlx::query(&sql)
             .bind(crate::codec::limit(paging))
             .bind(crate::codec::offset(paging))
-            .fetch_all(self.conn())
+            .fetch_all(self.conn().await?)
             .await
             .map_err(translate)?;
         Ok(Page {
@@ -195,7 +195,7 @@ impl CatalogueStore for SqliteTx {
         if code.is_default {
             sqlx::query("UPDATE vat_codes SET is_default = 0 WHERE is_default = 1 AND code <> ?")
                 .bind(code.code.as_str())
-                .execute(self.conn())
+                .execute(self.conn().await?)
                 .await
                 .map_err(translate)?;
         }
@@ -208,7 +208,7 @@ impl CatalogueStore for SqliteTx {
         .bind(code.label.as_str())
         .bind(decimal_text(code.rate.percent()))
         .bind(i64::from(code.is_default))
-        .execute(self.conn())
+        .execute(self.conn().await?)
         .await
         .map_err(translate)?;
         Ok(())
@@ -218,7 +218,7 @@ impl CatalogueStore for SqliteTx {
         let rows = sqlx::query(&format!(
             "SELECT {VAT_CODE_COLUMNS} FROM vat_codes ORDER BY code"
         ))
-        .fetch_all(self.conn())
+        .fetch_all(self.conn().await?)
         .await
         .map_err(translate)?;
         rows.iter().map(vat_code).collect()

@@ -493,7 +493,7 @@ mod tests {
         let pragma = "PRAGMA synchronous";
         let mut unit = db.grouped.as_ref().unwrap().begin().await.unwrap();
         let writer = sqlx::query_scalar(pragma)
-            .fetch_one(unit.conn())
+            .fetch_one(unit.conn().await.unwrap())
             .await
             .unwrap();
         unit.rollback().await.unwrap();
@@ -619,7 +619,7 @@ mod tests {
         assert_eq!(token.account, account.id);
         let mut unit = db.grouped.as_ref().unwrap().begin().await.unwrap();
         let violations: Vec<(String,)> = sqlx::query_as("PRAGMA foreign_key_check")
-            .fetch_all(unit.conn())
+            .fetch_all(unit.conn().await.unwrap())
             .await
             .unwrap();
         assert!(violations.is_empty(), "{violations:?}");
@@ -627,7 +627,7 @@ mod tests {
             "INSERT INTO accounts (id, login, role, site_id, tiers_id, password_hash, created_at, disabled) \
              VALUES ('0190f5e2-7b1c-7c3e-9a55-2f1d3c4b5a70', 'erp@example.fr', 'program', NULL, NULL, 'h', 1, 0)",
         )
-        .execute(unit.conn())
+        .execute(unit.conn().await.unwrap())
         .await
         .expect("a program account is allowed");
         unit.rollback().await.unwrap();

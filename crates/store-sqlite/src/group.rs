@@ -9,6 +9,11 @@
 //! once it holds [`MAX_GROUP`] transactions. Under no load a group is one transaction, so
 //! nothing waits longer than it would have; under load, one flush serves many commits.
 //!
+//! A transaction's opening statements (the outer `BEGIN IMMEDIATE` when it starts the
+//! group, its savepoint) wait for its first query and go with it when that query can carry
+//! them (the placement's reads), which saves a round trip to the connection's thread per
+//! transaction; a transaction that sends nothing opens nothing.
+//!
 //! What each transaction sees is unchanged: a transaction's `commit` returns only once the
 //! group holding it is on the disk; a rolled back (or dropped) transaction rolls back to
 //! its savepoint and leaves the group's others alone; readers (other connections) see a
@@ -29,6 +34,10 @@ use crate::error::translate;
 
 /// The most transactions one commit serves: bounds how long the first of them waits.
 const MAX_GROUP: usize = 16;
+
+/// What opens a transaction that starts a group, and one that joins it.
+const OPEN_GROUP: &str = "BEGIN IMMEDIATE; SAVEPOINT unit";
+const JOIN_GROUP: &str = "SAVEPOINT unit";
 
 /// What the members of a group are told when it ends: stored, or lost (why).
 type Outcome = Result<(), String>;
@@ -60,6 +69,8 @@ pub(crate) struct Writer {
 pub(crate) struct WriteUnit {
     writer: Arc<Writer>,
     connection: Option<OwnedMutexGuard<Option<PoolConnection<Sqlite>>>>,
+    /// The statements that open it, until they are sent.
+    opening: Option<&'static str>,
 }
 
 impl std::fmt::Debug for WriteUnit {
@@ -93,8 +104,11 @@ impl Writer {
         self.group.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Starts a write transaction: waits for the connection, opens the group's outer
-    /// transaction if none is open, and a savepoint for this one.
+    /// Starts a write transaction: waits for the connection, and notes what opens it (the
+    /// group's outer transaction if none is open, and a savepoint for this one). Those
+    /// statements are not sent yet: they go with the transaction's first query
+    /// ([`WriteUnit::conn`], [`WriteUnit::take_opening`]), which saves a round trip to the
+    /// connection's thread, held under the write lock, per transaction.
     pub(crate) async fn begin(self: &Arc<Self>) -> Result<WriteUnit, StoreError> {
         let mut waiter = Waiter::new(self);
         let acquired =
@@ -113,30 +127,21 @@ impl Writer {
             let _ = sqlx::query("ROLLBACK").execute(&mut **connection).await;
             self.group().open = false;
         }
-        let open = self.group().open;
-        if open {
-            if let Err(err) = sqlx::query("SAVEPOINT unit")
-                .execute(&mut **connection)
-                .await
-            {
-                self.end_group(connection, Err(err.to_string())).await;
-                return Err(translate(err));
+        let opening = {
+            let mut group = self.group();
+            if group.open {
+                JOIN_GROUP
+            } else {
+                // Marked open now: if the BEGIN then fails, the transaction's rollback
+                // finds no savepoint and ends the group, which marks it closed again.
+                group.open = true;
+                OPEN_GROUP
             }
-        } else {
-            // One round trip to the connection's thread for both.
-            if let Err(err) = sqlx::query("BEGIN IMMEDIATE; SAVEPOINT unit")
-                .execute(&mut **connection)
-                .await
-            {
-                // Whichever failed, nothing is open for anybody.
-                let _ = sqlx::query("ROLLBACK").execute(&mut **connection).await;
-                return Err(translate(err));
-            }
-            self.group().open = true;
-        }
+        };
         Ok(WriteUnit {
             writer: self.clone(),
             connection: Some(guard),
+            opening: Some(opening),
         })
     }
 
@@ -178,6 +183,17 @@ impl Writer {
             let _ = sqlx::query("ROLLBACK").execute(&mut *connection).await;
         }
         self.finish_group(outcome);
+    }
+
+    /// Ends a transaction whose opening statements were never sent: if it was to open the
+    /// group, no group was begun; if it was to join one, the group goes on as if it had
+    /// not come (committed now if nobody else waits).
+    async fn end_unopened(&self, connection: &mut SqliteConnection, opening: &'static str) {
+        if opening == OPEN_GROUP {
+            self.group().open = false;
+        } else {
+            self.commit_if_due(connection).await;
+        }
     }
 
     /// Marks the group ended (its outer transaction committed or rolled back) and tells
@@ -252,8 +268,29 @@ impl Drop for Waiter {
 }
 
 impl WriteUnit {
-    /// The connection, inside this transaction's savepoint.
-    pub(crate) fn conn(&mut self) -> &mut SqliteConnection {
+    /// The connection, inside this transaction's savepoint (opened first if it is not yet).
+    pub(crate) async fn conn(&mut self) -> Result<&mut SqliteConnection, StoreError> {
+        if let Some(opening) = self.opening.take() {
+            // A failure leaves no savepoint: the rollback that follows finds none and ends
+            // the group, as a failed BEGIN must.
+            sqlx::query(opening)
+                .execute(self.opened_conn())
+                .await
+                .map_err(translate)?;
+        }
+        Ok(self.opened_conn())
+    }
+
+    /// The statements that open this transaction when they are still to be sent, for the
+    /// caller to send them ahead of its first query, in the same round trip; from then on
+    /// they count as sent. If that query fails, whether they ran or not, the transaction
+    /// is to be rolled back, as after any failure.
+    pub(crate) fn take_opening(&mut self) -> Option<&'static str> {
+        self.opening.take()
+    }
+
+    /// The connection, the transaction's opening statements sent or taken.
+    pub(crate) fn opened_conn(&mut self) -> &mut SqliteConnection {
         match self.connection.as_mut().and_then(|guard| guard.as_mut()) {
             Some(connection) => connection,
             // The connection is taken only by `commit` and `rollback`, which consume self.
@@ -270,6 +307,11 @@ impl WriteUnit {
             return Err(lost("the database was closed"));
         };
         let writer = self.writer.clone();
+        if let Some(opening) = self.opening.take() {
+            // Nothing was sent, so there is nothing to store.
+            writer.end_unopened(connection, opening).await;
+            return Ok(());
+        }
         let (sender, receiver) = oneshot::channel();
         let alone = {
             let group = writer.group();
@@ -308,17 +350,27 @@ impl WriteUnit {
     pub(crate) async fn rollback(mut self) -> Result<(), StoreError> {
         match self.connection.take() {
             Some(connection) => {
-                Self::undo(&self.writer, connection).await;
+                Self::undo(&self.writer, connection, self.opening.take()).await;
                 Ok(())
             }
             None => Ok(()),
         }
     }
 
-    async fn undo(writer: &Writer, mut guard: OwnedMutexGuard<Option<PoolConnection<Sqlite>>>) {
+    /// Rolls back to the savepoint, or, when the transaction was never opened (`opening`
+    /// still to be sent), lets the group go on without it.
+    async fn undo(
+        writer: &Writer,
+        mut guard: OwnedMutexGuard<Option<PoolConnection<Sqlite>>>,
+        opening: Option<&'static str>,
+    ) {
         let Some(connection) = guard.as_mut() else {
             return;
         };
+        if let Some(opening) = opening {
+            writer.end_unopened(connection, opening).await;
+            return;
+        }
         let undone = async {
             sqlx::query("ROLLBACK TO unit")
                 .execute(&mut **connection)
@@ -339,9 +391,11 @@ impl Drop for WriteUnit {
     fn drop(&mut self) {
         if let Some(connection) = self.connection.take() {
             let writer = self.writer.clone();
+            let opening = self.opening.take();
             match tokio::runtime::Handle::try_current() {
                 Ok(runtime) => {
-                    runtime.spawn(async move { WriteUnit::undo(&writer, connection).await });
+                    runtime
+                        .spawn(async move { WriteUnit::undo(&writer, connection, opening).await });
                 }
                 Err(_) => {
                     // No runtime to roll back on: end the whole group rather than leave a

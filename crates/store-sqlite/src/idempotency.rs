@@ -44,7 +44,7 @@ impl IdempotencyStore for SqliteTx {
         let sql = format!("SELECT {IDEMPOTENCY_COLUMNS} FROM idempotency_keys WHERE key = ?");
         let row = sqlx::query(&sql)
             .bind(key)
-            .fetch_optional(self.conn())
+            .fetch_optional(self.conn().await?)
             .await
             .map_err(translate)?;
         row.as_ref().map(record).transpose()
@@ -54,7 +54,7 @@ impl IdempotencyStore for SqliteTx {
         let mut sql = QueryBuilder::new("");
         push_key(&mut sql, record);
         sql.build()
-            .execute(self.conn())
+            .execute(self.conn().await?)
             .await
             .map_err(duplicate("idempotency key", record.key.clone()))?;
         Ok(())

@@ -32,7 +32,7 @@ impl InvoiceStore for SqliteTx {
         .bind(micros(invoice.issued_at))
         .bind(decimal_text(invoice.totals.total_ttc))
         .bind(json)
-        .execute(self.conn())
+        .execute(self.conn().await?)
         .await;
         match result {
             Ok(_) => Ok(()),
@@ -54,7 +54,7 @@ impl InvoiceStore for SqliteTx {
     ) -> Result<Option<Invoice>, StoreError> {
         let row = sqlx::query("SELECT document FROM invoices WHERE number = ?")
             .bind(number.as_str())
-            .fetch_optional(self.conn())
+            .fetch_optional(self.conn().await?)
             .await
             .map_err(translate)?;
         row.as_ref().map(document).transpose()
@@ -66,7 +66,7 @@ impl InvoiceStore for SqliteTx {
              ORDER BY issued_at, kind = 'credit_note', number",
         )
         .bind(order.to_string())
-        .fetch_all(self.conn())
+        .fetch_all(self.conn().await?)
         .await
         .map_err(translate)?;
         rows.iter().map(document).collect()
@@ -81,7 +81,7 @@ impl InvoiceStore for SqliteTx {
         let count: i64 =
             sqlx::query_scalar("SELECT count(*) FROM invoices WHERE ?1 IS NULL OR kind = ?1")
                 .bind(kind)
-                .fetch_one(self.conn())
+                .fetch_one(self.conn().await?)
                 .await
                 .map_err(translate)?;
         let rows = sqlx::query(
@@ -91,7 +91,7 @@ impl InvoiceStore for SqliteTx {
         .bind(kind)
         .bind(limit(paging))
         .bind(offset(paging))
-        .fetch_all(self.conn())
+        .fetch_all(self.conn().await?)
         .await
         .map_err(translate)?;
         Ok(Page {

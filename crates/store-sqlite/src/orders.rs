@@ -319,7 +319,7 @@ impl SqliteTx {
             .bind(&key)
             .bind(&key)
             .bind(&key)
-            .fetch_all(self.conn())
+            .fetch_all(self.conn().await?)
             .await
             .map_err(translate)?;
         assemble(&rows)
@@ -333,7 +333,7 @@ impl OrderStore for SqliteTx {
         let mut sql = QueryBuilder::new("");
         push_order(&mut sql, &columns, order);
         sql.build()
-            .execute(self.conn())
+            .execute(self.conn().await?)
             .await
             .map(|_| ())
             .map_err(|err| order_conflict(err, &columns))
@@ -379,7 +379,7 @@ impl OrderStore for SqliteTx {
         // Entries already stored never change: the whole history is sent, and those whose
         // `seq` is stored are skipped.
         push_history(&mut sql, &id, order.history(), true);
-        match sql.build().fetch_all(self.conn()).await {
+        match sql.build().fetch_all(self.conn().await?).await {
             Ok(rows) => {
                 let updated = match rows.first() {
                     Some(row) => Columns::new(row, "orders").int("updated")?,
@@ -420,7 +420,7 @@ impl OrderStore for SqliteTx {
         push_filters(&mut count, query);
         let matching: i64 = count
             .build_query_scalar()
-            .fetch_one(self.conn())
+            .fetch_one(self.conn().await?)
             .await
             .map_err(translate)?;
 
@@ -432,7 +432,7 @@ impl OrderStore for SqliteTx {
             .push_bind(offset(query.paging));
         let rows = page
             .build()
-            .fetch_all(self.conn())
+            .fetch_all(self.conn().await?)
             .await
             .map_err(translate)?;
         Ok(Page {

@@ -90,7 +90,7 @@ impl OutboxStore for SqliteTx {
         .bind(micros(message.created_at))
         .bind(micros(message.next_attempt_at))
         .bind(message.last_error.as_deref())
-        .execute(self.conn())
+        .execute(self.conn().await?)
         .await
         .map_err(duplicate("message", message.id.to_string()))?;
         Ok(())
@@ -107,7 +107,7 @@ impl OutboxStore for SqliteTx {
                 push_messages(&mut insert, messages, &payloads);
                 insert
                     .build()
-                    .execute(self.conn())
+                    .execute(self.conn().await?)
                     .await
                     .map_err(duplicate("message", message_ids(messages)))?;
                 Ok(())
@@ -126,7 +126,7 @@ impl OutboxStore for SqliteTx {
         let rows = sqlx::query(&sql)
             .bind(status.as_str())
             .bind(i64::from(limit))
-            .fetch_all(self.conn())
+            .fetch_all(self.conn().await?)
             .await
             .map_err(translate)?;
         rows.iter().map(message).collect()
@@ -155,7 +155,7 @@ impl OutboxDelivery for SqliteTx {
         let rows = sqlx::query(&sql)
             .bind(micros(now))
             .bind(i64::from(limit))
-            .fetch_all(self.conn())
+            .fetch_all(self.conn().await?)
             .await
             .map_err(translate)?;
         rows.iter().map(message).collect()
@@ -168,7 +168,7 @@ impl OutboxDelivery for SqliteTx {
             )
             .bind(micros(until))
             .bind(id.to_string())
-            .execute(self.conn())
+            .execute(self.conn().await?)
             .await
             .map_err(translate)?;
         }
@@ -179,7 +179,7 @@ impl OutboxDelivery for SqliteTx {
         let sql = format!("SELECT {MESSAGE_COLUMNS} FROM outbox WHERE id = ?");
         let row = sqlx::query(&sql)
             .bind(id.to_string())
-            .fetch_optional(self.conn())
+            .fetch_optional(self.conn().await?)
             .await
             .map_err(translate)?;
         row.as_ref().map(message).transpose()
@@ -212,7 +212,7 @@ impl OutboxDelivery for SqliteTx {
         .bind(retry_at.map(micros))
         .bind(error)
         .bind(id.to_string())
-        .execute(self.conn())
+        .execute(self.conn().await?)
         .await
         .map_err(translate)?;
         if done.rows_affected() == 0 {
@@ -236,7 +236,7 @@ impl OutboxDelivery for SqliteTx {
         )
         .bind(micros(now))
         .bind(id.to_string())
-        .execute(self.conn())
+        .execute(self.conn().await?)
         .await
         .map_err(translate)?;
         Ok(done.rows_affected() == 1)

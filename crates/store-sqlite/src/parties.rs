@@ -128,7 +128,7 @@ impl PartyStore for SqliteTx {
         .bind(societe.vat_number.as_ref().map(VatNumber::as_str))
         .bind(micros(societe.created_at))
         .bind(micros(societe.updated_at))
-        .execute(self.conn())
+        .execute(self.conn().await?)
         .await
         .map_err(societe_conflict(societe))?;
         Ok(())
@@ -147,7 +147,7 @@ impl PartyStore for SqliteTx {
         .bind(societe.vat_number.as_ref().map(VatNumber::as_str))
         .bind(micros(societe.updated_at))
         .bind(societe.id.to_string())
-        .execute(self.conn())
+        .execute(self.conn().await?)
         .await
         .map_err(societe_conflict(societe))?;
         if done.rows_affected() == 0 {
@@ -160,7 +160,7 @@ impl PartyStore for SqliteTx {
         let sql = format!("SELECT {SOCIETE_COLUMNS} FROM societes WHERE id = ?");
         let row = sqlx::query(&sql)
             .bind(id.to_string())
-            .fetch_optional(self.conn())
+            .fetch_optional(self.conn().await?)
             .await
             .map_err(translate)?;
         row.as_ref().map(societe).transpose()
@@ -170,7 +170,7 @@ impl PartyStore for SqliteTx {
         let sql = format!("SELECT {SOCIETE_COLUMNS} FROM societes WHERE site_code = ?");
         let row = sqlx::query(&sql)
             .bind(code.as_str())
-            .fetch_optional(self.conn())
+            .fetch_optional(self.conn().await?)
             .await
             .map_err(translate)?;
         row.as_ref().map(societe).transpose()
@@ -182,7 +182,7 @@ impl PartyStore for SqliteTx {
              ORDER BY site_code"
         );
         let rows = sqlx::query(&sql)
-            .fetch_all(self.conn())
+            .fetch_all(self.conn().await?)
             .await
             .map_err(translate)?;
         all(&rows, societe)
@@ -193,7 +193,7 @@ impl PartyStore for SqliteTx {
             format!("SELECT {SOCIETE_COLUMNS} FROM societes WHERE parent_id = ? ORDER BY name, id");
         let rows = sqlx::query(&sql)
             .bind(id.to_string())
-            .fetch_all(self.conn())
+            .fetch_all(self.conn().await?)
             .await
             .map_err(translate)?;
         all(&rows, societe)
@@ -214,7 +214,7 @@ impl PartyStore for SqliteTx {
              SELECT id FROM up ORDER BY depth",
         )
         .bind(id.to_string())
-        .fetch_all(self.conn())
+        .fetch_all(self.conn().await?)
         .await
         .map_err(translate)?;
         rows.iter()
@@ -236,7 +236,7 @@ impl PartyStore for SqliteTx {
         .bind(tiers.name_key())
         .bind(micros(tiers.created_at))
         .bind(micros(tiers.updated_at))
-        .execute(self.conn())
+        .execute(self.conn().await?)
         .await
         .map_err(crate::error::duplicate("tiers", tiers.id.to_string()))?;
         Ok(())
@@ -255,7 +255,7 @@ impl PartyStore for SqliteTx {
         .bind(tiers.name_key())
         .bind(micros(tiers.updated_at))
         .bind(tiers.id.to_string())
-        .execute(self.conn())
+        .execute(self.conn().await?)
         .await
         .map_err(translate)?;
         if done.rows_affected() == 0 {
@@ -268,7 +268,7 @@ impl PartyStore for SqliteTx {
         let sql = format!("SELECT {TIERS_COLUMNS} FROM tiers WHERE id = ?");
         let row = sqlx::query(&sql)
             .bind(id.to_string())
-            .fetch_optional(self.conn())
+            .fetch_optional(self.conn().await?)
             .await
             .map_err(translate)?;
         row.as_ref().map(tiers).transpose()
@@ -279,7 +279,7 @@ impl PartyStore for SqliteTx {
             format!("SELECT {TIERS_COLUMNS} FROM tiers WHERE mobile = ? ORDER BY {TIERS_ORDER}");
         let rows = sqlx::query(&sql)
             .bind(phone.as_str())
-            .fetch_all(self.conn())
+            .fetch_all(self.conn().await?)
             .await
             .map_err(translate)?;
         all(&rows, tiers)
@@ -290,7 +290,7 @@ impl PartyStore for SqliteTx {
             format!("SELECT {TIERS_COLUMNS} FROM tiers WHERE email = ? ORDER BY {TIERS_ORDER}");
         let rows = sqlx::query(&sql)
             .bind(email.as_str())
-            .fetch_all(self.conn())
+            .fetch_all(self.conn().await?)
             .await
             .map_err(translate)?;
         all(&rows, tiers)
@@ -319,7 +319,7 @@ impl PartyStore for SqliteTx {
         sql.push_bind(i64::from(limit));
         let rows = sql
             .build()
-            .fetch_all(self.conn())
+            .fetch_all(self.conn().await?)
             .await
             .map_err(translate)?;
         all(&rows, tiers)
@@ -341,7 +341,7 @@ impl PartyStore for SqliteTx {
         .bind(d.bank_details.as_ref().map(AddressLines::as_str))
         .bind(micros(adresse.created_at))
         .bind(micros(adresse.updated_at))
-        .execute(self.conn())
+        .execute(self.conn().await?)
         .await
         .map_err(crate::error::duplicate("adresse", adresse.id.to_string()))?;
         Ok(())
@@ -362,7 +362,7 @@ impl PartyStore for SqliteTx {
         .bind(d.bank_details.as_ref().map(AddressLines::as_str))
         .bind(micros(adresse.updated_at))
         .bind(adresse.id.to_string())
-        .execute(self.conn())
+        .execute(self.conn().await?)
         .await
         .map_err(translate)?;
         if done.rows_affected() == 0 {
@@ -375,25 +375,25 @@ impl PartyStore for SqliteTx {
         let sql = format!("SELECT {ADRESSE_COLUMNS} FROM adresses WHERE id = ?");
         let row = sqlx::query(&sql)
             .bind(id.to_string())
-            .fetch_optional(self.conn())
+            .fetch_optional(self.conn().await?)
             .await
             .map_err(translate)?;
         row.as_ref().map(adresse).transpose()
     }
 
     async fn insert_link(&mut self, link: &LinkRecord) -> Result<(), StoreError> {
-        links::insert(self.conn(), link).await
+        links::insert(self.conn().await?, link).await
     }
 
     async fn delete_link(&mut self, kind: LinkKind, id: LinkId) -> Result<bool, StoreError> {
-        links::delete(self.conn(), kind, id).await
+        links::delete(self.conn().await?, kind, id).await
     }
 
     async fn links_of_societe(&mut self, id: SocieteId) -> Result<PartyLinks, StoreError> {
-        links::of_societe(self.conn(), id).await
+        links::of_societe(self.conn().await?, id).await
     }
 
     async fn links_of_tiers(&mut self, id: TiersId) -> Result<PartyLinks, StoreError> {
-        links::of_tiers(self.conn(), id).await
+        links::of_tiers(self.conn().await?, id).await
     }
 }

@@ -63,7 +63,7 @@ impl PaymentStore for SqliteTx {
         .bind(micros(payment.created_at))
         .bind(micros(payment.updated_at))
         .bind(payment.failure_reason.as_deref())
-        .execute(self.conn())
+        .execute(self.conn().await?)
         .await;
         match result {
             Ok(_) => Ok(()),
@@ -81,7 +81,7 @@ impl PaymentStore for SqliteTx {
         let sql = format!("SELECT {COLUMNS} FROM payments WHERE id = ?");
         let row = sqlx::query(&sql)
             .bind(id.to_string())
-            .fetch_optional(self.conn())
+            .fetch_optional(self.conn().await?)
             .await
             .map_err(translate)?;
         row.as_ref().map(payment).transpose()
@@ -97,7 +97,7 @@ impl PaymentStore for SqliteTx {
         .bind(payment.failure_reason.as_deref())
         .bind(micros(payment.updated_at))
         .bind(payment.id.to_string())
-        .execute(self.conn())
+        .execute(self.conn().await?)
         .await;
         match result {
             Ok(done) if done.rows_affected() == 0 => Err(StoreError::NotFound {
@@ -115,7 +115,7 @@ impl PaymentStore for SqliteTx {
             format!("SELECT {COLUMNS} FROM payments WHERE order_id = ? ORDER BY created_at, id");
         let rows = sqlx::query(&sql)
             .bind(order.to_string())
-            .fetch_all(self.conn())
+            .fetch_all(self.conn().await?)
             .await
             .map_err(translate)?;
         rows.iter().map(payment).collect()
@@ -131,7 +131,7 @@ impl PaymentStore for SqliteTx {
         let row = sqlx::query(&sql)
             .bind(provider)
             .bind(reference)
-            .fetch_optional(self.conn())
+            .fetch_optional(self.conn().await?)
             .await
             .map_err(translate)?;
         row.as_ref().map(payment).transpose()

@@ -126,10 +126,21 @@ impl PlacementStore for SqliteTx {
         };
         // Taking a number writes: asked for only when wanted, so that a read transaction
         // can ask for the rest.
-        let sql = if query.take_order_number {
+        let reads = if query.take_order_number {
             PLACEMENT_WITH_NUMBER_SQL.as_str()
         } else {
             PLACEMENT_SQL.as_str()
+        };
+        // The placement's first query: the transaction's opening (its savepoint) goes in
+        // the same round trip.
+        let (conn, opening) = self.conn_and_opening();
+        let opened;
+        let sql = match opening {
+            Some(opening) => {
+                opened = format!("{opening};\n{reads}");
+                opened.as_str()
+            }
+            None => reads,
         };
         let rows = sqlx::query(sql)
             .bind(site_id)
@@ -138,7 +149,7 @@ impl PlacementStore for SqliteTx {
             .bind(json_ids(query.addresses))
             .bind(json_ids(query.articles))
             .bind(query.idempotency_key)
-            .fetch_all(self.conn())
+            .fetch_all(conn)
             .await
             .map_err(translate)?;
         let mut context = PlacementContext::default();
@@ -193,7 +204,7 @@ impl PlacementStore for SqliteTx {
             sql.push(";\n");
             push_key(&mut sql, key);
         }
-        let err = match sql.build().execute(self.conn()).await {
+        let err = match sql.build().execute(self.conn().await?).await {
             Ok(_) => return Ok(()),
             Err(err) => err,
         };
@@ -219,7 +230,7 @@ impl PlacementStore for SqliteTx {
             // The only constraints but unique keys that these statements can break are the
             // movements' (a stock out of bounds, an unknown article): that statement was
             // refused and undone, and none after it ran.
-            return Err(batch.refusal(self.conn(), err).await);
+            return Err(batch.refusal(self.conn().await?, err).await);
         } else {
             translate(err)
         };

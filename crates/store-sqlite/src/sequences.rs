@@ -16,7 +16,7 @@ impl SequenceStore for SqliteTx {
              ON CONFLICT (series) DO UPDATE SET last = last + 1 RETURNING last",
         )
         .bind(series)
-        .fetch_one(self.conn())
+        .fetch_one(self.conn().await?)
         .await
         .map_err(translate)?;
         u64::try_from(last).map_err(|_| {

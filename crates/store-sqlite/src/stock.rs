@@ -305,10 +305,10 @@ impl StockStore for SqliteTx {
             // The usual case (an order takes its lines, a cancellation gives them back, an
             // adjustment): each article only taken from or only given to, so the trigger
             // adding one movement at a time stays within bounds exactly when the sum does.
-            return match record_and_read(self.conn(), movements, &batch.ids).await {
+            return match record_and_read(self.conn().await?, movements, &batch.ids).await {
                 Ok(rows) => Ok(levels_from(&rows, &batch.ids)?),
                 Err(err) if is_constraint_violation(&err) => {
-                    Err(batch.refusal(self.conn(), err).await)
+                    Err(batch.refusal(self.conn().await?, err).await)
                 }
                 Err(err) => Err(StockError::Store(translate(err))),
             };
@@ -316,9 +316,9 @@ impl StockStore for SqliteTx {
 
         // An article both taken from and given to, or more movements than one statement
         // holds: check first, then record.
-        let held = held(self.conn(), &batch.ids).await?;
+        let held = held(self.conn().await?, &batch.ids).await?;
         let levels = new_levels(&batch.deltas, &held)?;
-        record_checked(self.conn(), movements, &batch.netted).await?;
+        record_checked(self.conn().await?, movements, &batch.netted).await?;
         Ok(levels)
     }
 
@@ -331,7 +331,7 @@ impl StockStore for SqliteTx {
         let count: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM stock_movements WHERE article_id = ?")
                 .bind(&id)
-                .fetch_one(self.conn())
+                .fetch_one(self.conn().await?)
                 .await
                 .map_err(translate)?;
         let rows = sqlx::query(
@@ -341,7 +341,7 @@ impl StockStore for SqliteTx {
         .bind(&id)
         .bind(limit(paging))
         .bind(offset(paging))
-        .fetch_all(self.conn())
+        .fetch_all(self.conn().await?)
         .await
         .map_err(translate)?;
         Ok(Page {
@@ -355,7 +355,7 @@ impl StockStore for SqliteTx {
             "SELECT COALESCE(SUM(delta), 0) FROM stock_movements WHERE article_id = ?",
         )
         .bind(article.to_string())
-        .fetch_one(self.conn())
+        .fetch_one(self.conn().await?)
         .await
         .map_err(translate)
     }

@@ -35,11 +35,25 @@ impl SqliteTx {
         }
     }
 
-    /// The connection, inside the transaction.
-    pub(crate) fn conn(&mut self) -> &mut SqliteConnection {
+    /// The connection, inside the transaction (a grouped one sends its opening statements
+    /// first if they are still to be sent).
+    pub(crate) async fn conn(&mut self) -> Result<&mut SqliteConnection, StoreError> {
         match &mut self.inner {
-            Inner::Single(tx) => tx,
-            Inner::Grouped(unit) => unit.conn(),
+            Inner::Single(tx) => Ok(tx),
+            Inner::Grouped(unit) => unit.conn().await,
+        }
+    }
+
+    /// The connection, and the statements that open the transaction when they are still to
+    /// be sent: the caller sends them ahead of its own query, in the same round trip (see
+    /// `WriteUnit::take_opening`).
+    pub(crate) fn conn_and_opening(&mut self) -> (&mut SqliteConnection, Option<&'static str>) {
+        match &mut self.inner {
+            Inner::Single(tx) => (tx, None),
+            Inner::Grouped(unit) => {
+                let opening = unit.take_opening();
+                (unit.opened_conn(), opening)
+            }
         }
     }
 }

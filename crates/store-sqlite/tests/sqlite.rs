@@ -919,3 +919,113 @@ async fn a_cancelled_writer_does_not_hold_the_group_open() {
     );
     check.rollback().await.unwrap();
 }
+
+/// A write transaction's savepoint is sent with its first query (here the placement's
+/// reads, which carry it in their own round trip): rolling that transaction back undoes its
+/// writes alone, and the transaction committed before it in the same group is stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_transaction_opened_by_its_first_query_rolls_back_alone() {
+    let db: Arc<dyn Database> = Arc::new(common::fresh_db().await);
+    let mut first = db.begin(TxMode::Write).await.unwrap();
+    assert_eq!(first.next_number("first").await.unwrap(), 1);
+    // The second waits for the connection, so the first's commit leaves the group open
+    // for it: both are in one group.
+    let second = {
+        let db = db.clone();
+        tokio::spawn(async move {
+            let mut tx = db.begin(TxMode::Write).await.unwrap();
+            let site = domain::order::SiteCode::new("NOWHERE").unwrap();
+            let context = tx
+                .placement_context(&ports::PlacementQuery {
+                    site: ports::SiteKey::Code(&site),
+                    people: &[],
+                    addresses: &[],
+                    articles: &[],
+                    idempotency_key: None,
+                    take_order_number: true,
+                })
+                .await
+                .unwrap();
+            assert!(context.site.is_none());
+            assert_eq!(tx.next_number("second").await.unwrap(), 1);
+            tx.rollback().await.unwrap();
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let committed = tokio::time::timeout(std::time::Duration::from_secs(5), first.commit()).await;
+    second.await.unwrap();
+    assert!(
+        matches!(committed, Ok(Ok(()))),
+        "the first transaction is stored, whatever its group's other did: {committed:?}"
+    );
+    let mut check = db.begin(TxMode::Write).await.unwrap();
+    assert_eq!(
+        check.next_number("first").await.unwrap(),
+        2,
+        "the first's number kept"
+    );
+    assert_eq!(
+        check.next_number("second").await.unwrap(),
+        1,
+        "the second's undone"
+    );
+    check.rollback().await.unwrap();
+}
+
+/// Write transactions that send nothing (committed, rolled back or dropped before any
+/// query) neither begin a group nor break the one they join: the transactions around them
+/// commit and are stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn transactions_that_send_nothing_leave_the_groups_working() {
+    let db: Arc<dyn Database> = Arc::new(common::fresh_db().await);
+    // Alone: an empty transaction, then one that writes.
+    db.begin(TxMode::Write)
+        .await
+        .unwrap()
+        .commit()
+        .await
+        .unwrap();
+    let mut tx = db.begin(TxMode::Write).await.unwrap();
+    assert_eq!(tx.next_number("alone").await.unwrap(), 1);
+    tx.commit().await.unwrap();
+    db.begin(TxMode::Write)
+        .await
+        .unwrap()
+        .rollback()
+        .await
+        .unwrap();
+    drop(db.begin(TxMode::Write).await.unwrap());
+    // Mixed with transactions that write, many at once.
+    let tasks: Vec<_> = (0..40u32)
+        .map(|i| {
+            let db = db.clone();
+            tokio::spawn(async move {
+                let mut tx = db.begin(TxMode::Write).await.unwrap();
+                tokio::task::yield_now().await;
+                match i % 4 {
+                    0 => tx.commit().await.unwrap(),
+                    1 => tx.rollback().await.unwrap(),
+                    2 => drop(tx),
+                    _ => {
+                        tx.next_number("mixed").await.unwrap();
+                        tx.commit().await.unwrap();
+                    }
+                }
+            })
+        })
+        .collect();
+    for task in tasks {
+        tokio::time::timeout(std::time::Duration::from_secs(30), task)
+            .await
+            .expect("no transaction waits forever for its group")
+            .unwrap();
+    }
+    let mut check = db.begin(TxMode::Write).await.unwrap();
+    assert_eq!(check.next_number("alone").await.unwrap(), 2);
+    assert_eq!(
+        check.next_number("mixed").await.unwrap(),
+        11,
+        "the ten transactions that wrote are stored"
+    );
+    check.rollback().await.unwrap();
+}
