@@ -313,12 +313,12 @@ impl WriteUnit {
             return Ok(());
         }
         let (sender, receiver) = oneshot::channel();
-        let alone = {
+        let last = {
             let group = writer.group();
-            group.members.is_empty() && writer.waiting.load(Ordering::SeqCst) == 0
+            writer.waiting.load(Ordering::SeqCst) == 0 || group.members.len() + 1 >= MAX_GROUP
         };
-        if alone {
-            // Nobody else is in the group nor waiting to join: release and commit in one
+        if last {
+            // Nobody waits to join the group, or this fills it: release and commit in one
             // round trip to the connection's thread.
             let done = sqlx::query("RELEASE unit; COMMIT")
                 .execute(&mut **connection)
