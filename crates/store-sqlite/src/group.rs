@@ -124,8 +124,11 @@ impl Writer {
         };
         let abandoned = std::mem::take(&mut self.group().abandoned);
         if abandoned {
-            let _ = sqlx::query("ROLLBACK").execute(&mut **connection).await;
+            // Marked closed first: if this future is dropped before the ROLLBACK runs, the
+            // next transactions' BEGIN fails until their rollback ends the outer
+            // transaction, rather than their savepoints joining a group nobody owns.
             self.group().open = false;
+            let _ = sqlx::query("ROLLBACK").execute(&mut **connection).await;
         }
         let opening = {
             let mut group = self.group();
@@ -299,20 +302,49 @@ impl WriteUnit {
     }
 
     /// Releases the savepoint and waits until the group holding it is on the disk.
+    ///
+    /// The release, and the group's commit when it is due, run on a task of their own, so
+    /// that they finish even when this future is dropped half-way (a request cancelled or
+    /// timed out while it commits): stopped between the call that commits the group and
+    /// the telling of its members, the members would wait for ever and the group would be
+    /// taken for open by the next transaction. Only the wait for the group's outcome is
+    /// left to this future.
     pub(crate) async fn commit(mut self) -> Result<(), StoreError> {
-        let Some(mut guard) = self.connection.take() else {
+        let Some(guard) = self.connection.take() else {
             return Err(lost("the transaction was already ended"));
         };
+        let (sender, receiver) = oneshot::channel();
+        let finish = Self::finish_commit(self.writer.clone(), guard, self.opening.take(), sender);
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => drop(runtime.spawn(finish)),
+            Err(_) => finish.await,
+        }
+        match receiver.await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(why)) => Err(lost(&why)),
+            Err(_) => Err(lost("the group ended without saying how")),
+        }
+    }
+
+    /// What `commit` does while it holds the connection: releases the savepoint, joins
+    /// the group's members (`sender` is told how the group ends) and commits the group
+    /// when it is due.
+    async fn finish_commit(
+        writer: Arc<Writer>,
+        mut guard: OwnedMutexGuard<Option<PoolConnection<Sqlite>>>,
+        opening: Option<&'static str>,
+        sender: oneshot::Sender<Outcome>,
+    ) {
         let Some(connection) = guard.as_mut() else {
-            return Err(lost("the database was closed"));
+            let _ = sender.send(Err("the database was closed".to_owned()));
+            return;
         };
-        let writer = self.writer.clone();
-        if let Some(opening) = self.opening.take() {
+        if let Some(opening) = opening {
             // Nothing was sent, so there is nothing to store.
             writer.end_unopened(connection, opening).await;
-            return Ok(());
+            let _ = sender.send(Ok(()));
+            return;
         }
-        let (sender, receiver) = oneshot::channel();
         let last = {
             let group = writer.group();
             writer.waiting.load(Ordering::SeqCst) == 0 || group.members.len() + 1 >= MAX_GROUP
@@ -329,32 +361,33 @@ impl WriteUnit {
                 Err(err) => writer.end_group(connection, Err(err.to_string())).await,
             }
         } else {
-            if let Err(err) = sqlx::query("RELEASE unit").execute(&mut **connection).await {
-                // The outer transaction is gone: nothing of the group was stored.
-                let why = err.to_string();
-                writer.end_group(connection, Err(why.clone())).await;
-                return Err(lost(&why));
-            }
+            let released = sqlx::query("RELEASE unit").execute(&mut **connection).await;
             writer.group().members.push(sender);
-            writer.commit_if_due(connection).await;
-        }
-        drop(guard);
-        match receiver.await {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(why)) => Err(lost(&why)),
-            Err(_) => Err(lost("the group ended without saying how")),
+            match released {
+                Ok(_) => writer.commit_if_due(connection).await,
+                // The outer transaction is gone: nothing of the group was stored.
+                Err(err) => writer.end_group(connection, Err(err.to_string())).await,
+            }
         }
     }
 
     /// Rolls back to the savepoint: the group's other transactions are left as they are.
+    /// On a task of its own, for the same reason as `commit`.
     pub(crate) async fn rollback(mut self) -> Result<(), StoreError> {
-        match self.connection.take() {
-            Some(connection) => {
-                Self::undo(&self.writer, connection, self.opening.take()).await;
-                Ok(())
+        if let Some(connection) = self.connection.take() {
+            let writer = self.writer.clone();
+            let opening = self.opening.take();
+            let undo = async move { Self::undo(&writer, connection, opening).await };
+            match tokio::runtime::Handle::try_current() {
+                Ok(runtime) => {
+                    // A failed undo ends the group and tells its members; there is nothing
+                    // more to tell the caller, whose writes are gone either way.
+                    let _ = runtime.spawn(undo).await;
+                }
+                Err(_) => undo.await,
             }
-            None => Ok(()),
         }
+        Ok(())
     }
 
     /// Rolls back to the savepoint, or, when the transaction was never opened (`opening`
@@ -371,13 +404,10 @@ impl WriteUnit {
             writer.end_unopened(connection, opening).await;
             return;
         }
-        let undone = async {
-            sqlx::query("ROLLBACK TO unit")
-                .execute(&mut **connection)
-                .await?;
-            sqlx::query("RELEASE unit").execute(&mut **connection).await
-        }
-        .await;
+        // One call for both: when the first fails, the second does not run.
+        let undone = sqlx::query("ROLLBACK TO unit; RELEASE unit")
+            .execute(&mut **connection)
+            .await;
         match undone {
             Ok(_) => writer.commit_if_due(connection).await,
             Err(err) => writer.end_group(connection, Err(err.to_string())).await,

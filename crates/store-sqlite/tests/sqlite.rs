@@ -1029,3 +1029,99 @@ async fn transactions_that_send_nothing_leave_the_groups_working() {
     );
     check.rollback().await.unwrap();
 }
+
+/// A commit whose future is dropped half-way (a request cancelled or timed out while it
+/// commits) still ends its part: the group it closes is committed and its other members
+/// are told so, and the next transactions open a group of their own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_commit_dropped_half_way_still_ends_its_group() {
+    let db: Arc<dyn Database> = Arc::new(common::fresh_db().await);
+    let mut first = db.begin(TxMode::Write).await.unwrap();
+    assert_eq!(first.next_number("first").await.unwrap(), 1);
+    // The second waits for the connection, so the first's commit leaves the group open
+    // for it; the second is then the group's last, and its commit is dropped at once.
+    let second = {
+        let db = db.clone();
+        tokio::spawn(async move {
+            let mut tx = db.begin(TxMode::Write).await.unwrap();
+            assert_eq!(tx.next_number("second").await.unwrap(), 1);
+            // Polled once (which sends its statements), then dropped.
+            let commit = tx.commit();
+            let dropped = tokio::select! {
+                biased;
+                _ = commit => false,
+                () = std::future::ready(()) => true,
+            };
+            assert!(dropped, "the commit is dropped before it ends");
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let committed = tokio::time::timeout(std::time::Duration::from_secs(5), first.commit()).await;
+    second.await.unwrap();
+    assert!(
+        matches!(committed, Ok(Ok(()))),
+        "the first transaction is told its group was stored: {committed:?}"
+    );
+    let mut check = db.begin(TxMode::Write).await.unwrap();
+    assert_eq!(
+        check.next_number("first").await.unwrap(),
+        2,
+        "the first's number kept"
+    );
+    assert_eq!(
+        check.next_number("second").await.unwrap(),
+        2,
+        "the second's commit was under way when dropped: it is stored"
+    );
+    let stored = tokio::time::timeout(std::time::Duration::from_secs(5), check.commit()).await;
+    assert!(
+        matches!(stored, Ok(Ok(()))),
+        "the next transaction opens its own group and is stored: {stored:?}"
+    );
+}
+
+/// A transaction whose first query (the one that carries its opening) is dropped half-way,
+/// with the transaction, is undone alone, whether it was to open a group or to join one:
+/// the group's other member is stored, and the next transactions are stored too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_first_query_dropped_half_way_undoes_only_its_transaction() {
+    let db: Arc<dyn Database> = Arc::new(common::fresh_db().await);
+    // Polls the first query once (which sends it), then drops it and the transaction.
+    async fn drop_in_first_query(mut tx: Box<dyn ports::Transaction>) {
+        let dropped = tokio::select! {
+            biased;
+            _ = tx.next_number("dropped") => false,
+            () = std::future::ready(()) => true,
+        };
+        assert!(dropped, "the query is dropped before it ends");
+        drop(tx);
+    }
+    // Opening a group.
+    drop_in_first_query(db.begin(TxMode::Write).await.unwrap()).await;
+    // Joining one.
+    let mut first = db.begin(TxMode::Write).await.unwrap();
+    assert_eq!(first.next_number("first").await.unwrap(), 1);
+    let second = {
+        let db = db.clone();
+        tokio::spawn(
+            async move { drop_in_first_query(db.begin(TxMode::Write).await.unwrap()).await },
+        )
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let committed = tokio::time::timeout(std::time::Duration::from_secs(5), first.commit()).await;
+    second.await.unwrap();
+    assert!(matches!(committed, Ok(Ok(()))), "{committed:?}");
+    let mut check = db.begin(TxMode::Write).await.unwrap();
+    assert_eq!(
+        check.next_number("first").await.unwrap(),
+        2,
+        "the first's number kept"
+    );
+    assert_eq!(
+        check.next_number("dropped").await.unwrap(),
+        1,
+        "both dropped ones undone"
+    );
+    let stored = tokio::time::timeout(std::time::Duration::from_secs(5), check.commit()).await;
+    assert!(matches!(stored, Ok(Ok(()))), "{stored:?}");
+}
