@@ -920,43 +920,29 @@ async fn a_cancelled_writer_does_not_hold_the_group_open() {
     check.rollback().await.unwrap();
 }
 
-/// A write transaction's savepoint is sent with its first query (here the placement's
-/// reads, which carry it in their own round trip): rolling that transaction back undoes its
-/// writes alone, and the transaction committed before it in the same group is stored.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_transaction_opened_by_its_first_query_rolls_back_alone() {
-    let db: Arc<dyn Database> = Arc::new(common::fresh_db().await);
+/// A first transaction takes number 1 of the series "first" and commits while `second`
+/// (run on a task of its own with a write transaction it begins) waits for the connection,
+/// so both are in one group. Returns how the first's commit ended, once `second` is done;
+/// then checks that the first's number is stored and that the series "second" was left at
+/// `second_left` numbers taken.
+async fn beside_a_committed_first<F, Fut>(db: &Arc<dyn Database>, second: F, second_left: u64)
+where
+    F: FnOnce(Box<dyn ports::Transaction>) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
     let mut first = db.begin(TxMode::Write).await.unwrap();
     assert_eq!(first.next_number("first").await.unwrap(), 1);
-    // The second waits for the connection, so the first's commit leaves the group open
-    // for it: both are in one group.
     let second = {
         let db = db.clone();
-        tokio::spawn(async move {
-            let mut tx = db.begin(TxMode::Write).await.unwrap();
-            let site = domain::order::SiteCode::new("NOWHERE").unwrap();
-            let context = tx
-                .placement_context(&ports::PlacementQuery {
-                    site: ports::SiteKey::Code(&site),
-                    people: &[],
-                    addresses: &[],
-                    articles: &[],
-                    idempotency_key: None,
-                    take_order_number: true,
-                })
-                .await
-                .unwrap();
-            assert!(context.site.is_none());
-            assert_eq!(tx.next_number("second").await.unwrap(), 1);
-            tx.rollback().await.unwrap();
-        })
+        tokio::spawn(async move { second(db.begin(TxMode::Write).await.unwrap()).await })
     };
     tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     let committed = tokio::time::timeout(std::time::Duration::from_secs(5), first.commit()).await;
     second.await.unwrap();
     assert!(
         matches!(committed, Ok(Ok(()))),
-        "the first transaction is stored, whatever its group's other did: {committed:?}"
+        "the first transaction is told it is stored, whatever its group's other did: \
+         {committed:?}"
     );
     let mut check = db.begin(TxMode::Write).await.unwrap();
     assert_eq!(
@@ -966,10 +952,40 @@ async fn a_transaction_opened_by_its_first_query_rolls_back_alone() {
     );
     assert_eq!(
         check.next_number("second").await.unwrap(),
-        1,
-        "the second's undone"
+        second_left + 1,
+        "what the second left"
     );
-    check.rollback().await.unwrap();
+    let stored = tokio::time::timeout(std::time::Duration::from_secs(5), check.commit()).await;
+    assert!(
+        matches!(stored, Ok(Ok(()))),
+        "the next transaction opens its own group and is stored: {stored:?}"
+    );
+}
+
+/// A write transaction's savepoint is sent with its first query (here the placement's
+/// reads, which carry it in their own round trip): rolling that transaction back undoes its
+/// writes alone, and the transaction committed before it in the same group is stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_transaction_opened_by_its_first_query_rolls_back_alone() {
+    let db: Arc<dyn Database> = Arc::new(common::fresh_db().await);
+    let second = |mut tx: Box<dyn ports::Transaction>| async move {
+        let site = domain::order::SiteCode::new("NOWHERE").unwrap();
+        let context = tx
+            .placement_context(&ports::PlacementQuery {
+                site: ports::SiteKey::Code(&site),
+                people: &[],
+                addresses: &[],
+                articles: &[],
+                idempotency_key: None,
+                take_order_number: true,
+            })
+            .await
+            .unwrap();
+        assert!(context.site.is_none());
+        assert_eq!(tx.next_number("second").await.unwrap(), 1);
+        tx.rollback().await.unwrap();
+    };
+    beside_a_committed_first(&db, second, 0).await;
 }
 
 /// Write transactions that send nothing (committed, rolled back or dropped before any
@@ -1036,48 +1052,19 @@ async fn transactions_that_send_nothing_leave_the_groups_working() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_commit_dropped_half_way_still_ends_its_group() {
     let db: Arc<dyn Database> = Arc::new(common::fresh_db().await);
-    let mut first = db.begin(TxMode::Write).await.unwrap();
-    assert_eq!(first.next_number("first").await.unwrap(), 1);
-    // The second waits for the connection, so the first's commit leaves the group open
-    // for it; the second is then the group's last, and its commit is dropped at once.
-    let second = {
-        let db = db.clone();
-        tokio::spawn(async move {
-            let mut tx = db.begin(TxMode::Write).await.unwrap();
-            assert_eq!(tx.next_number("second").await.unwrap(), 1);
-            // Polled once (which sends its statements), then dropped.
-            let commit = tx.commit();
-            let dropped = tokio::select! {
-                biased;
-                _ = commit => false,
-                () = std::future::ready(()) => true,
-            };
-            assert!(dropped, "the commit is dropped before it ends");
-        })
+    // The group's last member; its commit is polled once (which sends its statements),
+    // then dropped. It was under way, so it is stored.
+    let second = |mut tx: Box<dyn ports::Transaction>| async move {
+        assert_eq!(tx.next_number("second").await.unwrap(), 1);
+        let commit = tx.commit();
+        let dropped = tokio::select! {
+            biased;
+            _ = commit => false,
+            () = std::future::ready(()) => true,
+        };
+        assert!(dropped, "the commit is dropped before it ends");
     };
-    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    let committed = tokio::time::timeout(std::time::Duration::from_secs(5), first.commit()).await;
-    second.await.unwrap();
-    assert!(
-        matches!(committed, Ok(Ok(()))),
-        "the first transaction is told its group was stored: {committed:?}"
-    );
-    let mut check = db.begin(TxMode::Write).await.unwrap();
-    assert_eq!(
-        check.next_number("first").await.unwrap(),
-        2,
-        "the first's number kept"
-    );
-    assert_eq!(
-        check.next_number("second").await.unwrap(),
-        2,
-        "the second's commit was under way when dropped: it is stored"
-    );
-    let stored = tokio::time::timeout(std::time::Duration::from_secs(5), check.commit()).await;
-    assert!(
-        matches!(stored, Ok(Ok(()))),
-        "the next transaction opens its own group and is stored: {stored:?}"
-    );
+    beside_a_committed_first(&db, second, 1).await;
 }
 
 /// A transaction whose first query (the one that carries its opening) is dropped half-way,
@@ -1085,43 +1072,20 @@ async fn a_commit_dropped_half_way_still_ends_its_group() {
 /// the group's other member is stored, and the next transactions are stored too.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_first_query_dropped_half_way_undoes_only_its_transaction() {
-    let db: Arc<dyn Database> = Arc::new(common::fresh_db().await);
     // Polls the first query once (which sends it), then drops it and the transaction.
+    // The connection's thread may answer within that one poll (it runs on another core);
+    // either way, the dropped transaction is to be undone.
     async fn drop_in_first_query(mut tx: Box<dyn ports::Transaction>) {
-        let dropped = tokio::select! {
+        tokio::select! {
             biased;
-            _ = tx.next_number("dropped") => false,
-            () = std::future::ready(()) => true,
-        };
-        assert!(dropped, "the query is dropped before it ends");
+            _ = tx.next_number("second") => {}
+            () = std::future::ready(()) => {}
+        }
         drop(tx);
     }
+    let db: Arc<dyn Database> = Arc::new(common::fresh_db().await);
     // Opening a group.
     drop_in_first_query(db.begin(TxMode::Write).await.unwrap()).await;
     // Joining one.
-    let mut first = db.begin(TxMode::Write).await.unwrap();
-    assert_eq!(first.next_number("first").await.unwrap(), 1);
-    let second = {
-        let db = db.clone();
-        tokio::spawn(
-            async move { drop_in_first_query(db.begin(TxMode::Write).await.unwrap()).await },
-        )
-    };
-    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    let committed = tokio::time::timeout(std::time::Duration::from_secs(5), first.commit()).await;
-    second.await.unwrap();
-    assert!(matches!(committed, Ok(Ok(()))), "{committed:?}");
-    let mut check = db.begin(TxMode::Write).await.unwrap();
-    assert_eq!(
-        check.next_number("first").await.unwrap(),
-        2,
-        "the first's number kept"
-    );
-    assert_eq!(
-        check.next_number("dropped").await.unwrap(),
-        1,
-        "both dropped ones undone"
-    );
-    let stored = tokio::time::timeout(std::time::Duration::from_secs(5), check.commit()).await;
-    assert!(matches!(stored, Ok(Ok(()))), "{stored:?}");
+    beside_a_committed_first(&db, drop_in_first_query, 0).await;
 }
