@@ -29,14 +29,7 @@ POSTGRES_ADMIN_URL=${POSTGRES_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/post
 TARGET=${CARGO_TARGET_DIR:-target}
 
 cargo build --release -p oms-load
-server_pid=""
-stop_server() {
-    if [ -n "$server_pid" ]; then
-        kill -TERM "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-        server_pid=""
-    fi
-}
+. bench/http/server.sh
 trap stop_server EXIT
 
 # run LABEL BINARY
@@ -56,17 +49,7 @@ run() {
         exit 2
         ;;
     esac
-    DATABASE_URL="$url" OMS_BIND="$BIND" OMS_OUTBOX_WORKER=off "$binary" >"$TARGET/ab-server.log" 2>&1 &
-    server_pid=$!
-    for _ in $(seq 100); do
-        if curl -sf "http://$BIND/ready" >/dev/null; then break; fi
-        if ! kill -0 "$server_pid" 2>/dev/null; then
-            echo "$binary stopped; its log, $TARGET/ab-server.log:" >&2
-            cat "$TARGET/ab-server.log" >&2
-            exit 1
-        fi
-        sleep 0.1
-    done
+    start_server "$TARGET/ab-server.log" "$url" "$binary"
     local line
     line=$("$TARGET/release/oms-load" --url "http://$BIND" --database-url "$url" \
         --server-pid "$server_pid" --connections "$CONNECTIONS" --seconds "$MEASURE" \

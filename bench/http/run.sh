@@ -37,14 +37,7 @@ LOAD=("$TARGET/release/oms-load")
 if [ -n "$SERVER_CPUS" ]; then API=(taskset -c "$SERVER_CPUS" "${API[@]}"); fi
 if [ -n "$LOAD_CPUS" ]; then LOAD=(taskset -c "$LOAD_CPUS" "${LOAD[@]}"); fi
 
-server_pid=""
-stop_server() {
-    if [ -n "$server_pid" ]; then
-        kill -TERM "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-        server_pid=""
-    fi
-}
+. bench/http/server.sh
 trap stop_server EXIT
 
 summary=""
@@ -53,19 +46,7 @@ summary=""
 measure() {
     local name=$1 url=$2 target=$3
     local log="$TARGET/load-$name-server.log"
-    # The outbox worker (invoices, emails) is measured apart: here, order placement alone.
-    DATABASE_URL="$url" OMS_BIND="$BIND" OMS_OUTBOX_WORKER="${OMS_OUTBOX_WORKER:-off}" "${API[@]}" >"$log" 2>&1 &
-    server_pid=$!
-    # The server migrates the fresh database before it listens: wait until it is ready.
-    for _ in $(seq 100); do
-        if curl -sf "http://$BIND/ready" >/dev/null; then break; fi
-        if ! kill -0 "$server_pid" 2>/dev/null; then
-            echo "oms-api stopped; its log, $log:" >&2
-            cat "$log" >&2
-            exit 1
-        fi
-        sleep 0.1
-    done
+    start_server "$log" "$url" "${API[@]}"
     local common=(--url "http://$BIND" --database-url "$url" --server-pid "$server_pid"
         --connections "$CONNECTIONS" --seconds "$MEASURE" --warmup "$WARMUP")
     echo "== $name: full speed" >&2
