@@ -45,4 +45,25 @@ impl StoreError {
     pub fn is_retryable(&self) -> bool {
         matches!(self, StoreError::Retryable(_))
     }
+
+    /// Messages of which one at least is already stored, named by all their ids: what
+    /// every store answers for such a batch.
+    pub fn duplicate_messages(messages: &[crate::OutboxMessage]) -> Self {
+        StoreError::Duplicate {
+            entity: "message",
+            key: messages
+                .iter()
+                .map(|m| m.id.to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+    }
+
+    /// An idempotency key already recorded.
+    pub fn duplicate_idempotency_key(key: &str) -> Self {
+        StoreError::Duplicate {
+            entity: "idempotency key",
+            key: key.to_owned(),
+        }
+    }
 }

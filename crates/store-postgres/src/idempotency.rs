@@ -51,10 +51,7 @@ impl IdempotencyStore for PostgresTransaction {
         if self.done(r)?.rows_affected() == 1 {
             Ok(())
         } else {
-            Err(StoreError::Duplicate {
-                entity: "idempotency key",
-                key: record.key.clone(),
-            })
+            Err(StoreError::duplicate_idempotency_key(&record.key))
         }
     }
 }

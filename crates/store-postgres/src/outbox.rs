@@ -38,18 +38,6 @@ fn message(row: &PgRow) -> Result<OutboxMessage, StoreError> {
     })
 }
 
-/// The error of messages of which one at least is already stored.
-pub(crate) fn duplicate_messages(messages: &[OutboxMessage]) -> StoreError {
-    StoreError::Duplicate {
-        entity: "message",
-        key: messages
-            .iter()
-            .map(|m| m.id.to_string())
-            .collect::<Vec<_>>()
-            .join(", "),
-    }
-}
-
 #[async_trait]
 impl OutboxStore for PostgresTransaction {
     async fn enqueue(&mut self, message: &OutboxMessage) -> Result<(), StoreError> {
@@ -107,7 +95,7 @@ impl OutboxStore for PostgresTransaction {
         if self.done(r)?.rows_affected() == messages.len() as u64 {
             Ok(())
         } else {
-            Err(duplicate_messages(messages))
+            Err(StoreError::duplicate_messages(messages))
         }
     }
 

@@ -23,7 +23,6 @@ use crate::codec::{uuid, Cols};
 use crate::db::PostgresTransaction;
 use crate::idempotency::record;
 use crate::orders::{bind_new_order, duplicate_order, insert_order_ctes};
-use crate::outbox::duplicate_messages;
 use crate::parties::{adresse, societe, tiers};
 use crate::stock::{take_stock_ctes, StockBinds};
 
@@ -294,13 +293,12 @@ fn written(row: &PgRow, writes: &PlacementWrites<'_>) -> Result<(), StoreError> 
     }
     let messages = c.get::<i64>("messages")?;
     if usize::try_from(messages).ok() != Some(writes.messages.len()) {
-        return Err(duplicate_messages(writes.messages));
+        return Err(StoreError::duplicate_messages(writes.messages));
     }
     match writes.idempotency {
-        Some(key) if c.get::<i64>("keys")? != 1 => Err(StoreError::Duplicate {
-            entity: "idempotency key",
-            key: key.key.clone(),
-        }),
+        Some(key) if c.get::<i64>("keys")? != 1 => {
+            Err(StoreError::duplicate_idempotency_key(&key.key))
+        }
         _ => Ok(()),
     }
 }

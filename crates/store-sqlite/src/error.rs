@@ -99,10 +99,19 @@ pub(crate) fn duplicate(
     entity: &'static str,
     key: impl Into<String>,
 ) -> impl FnOnce(sqlx::Error) -> StoreError {
-    let key = key.into();
+    refused_as_duplicate(StoreError::Duplicate {
+        entity,
+        key: key.into(),
+    })
+}
+
+/// The same, with the duplicate's error as given.
+pub(crate) fn refused_as_duplicate(
+    duplicate: StoreError,
+) -> impl FnOnce(sqlx::Error) -> StoreError {
     move |err| {
         if is_unique_violation(&err) {
-            StoreError::Duplicate { entity, key }
+            duplicate
         } else {
             translate(err)
         }

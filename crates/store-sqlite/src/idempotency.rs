@@ -7,7 +7,7 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Sqlite};
 
 use crate::codec::{micros, Columns};
-use crate::error::{duplicate, translate};
+use crate::error::{refused_as_duplicate, translate};
 use crate::tx::SqliteTx;
 
 /// The columns of `idempotency_keys`.
@@ -56,7 +56,9 @@ impl IdempotencyStore for SqliteTx {
         sql.build()
             .execute(self.conn().await?)
             .await
-            .map_err(duplicate("idempotency key", record.key.clone()))?;
+            .map_err(refused_as_duplicate(StoreError::duplicate_idempotency_key(
+                &record.key,
+            )))?;
         Ok(())
     }
 }

@@ -10,7 +10,7 @@ use sqlx::sqlite::SqliteRow;
 use time::OffsetDateTime;
 
 use crate::codec::{micros, Columns};
-use crate::error::{duplicate, translate};
+use crate::error::{duplicate, refused_as_duplicate, translate};
 use crate::tx::SqliteTx;
 
 const MESSAGE_COLUMNS: &str = "id, topic, recipient, payload, status, attempts, created_at, \
@@ -37,15 +37,6 @@ pub(crate) fn payloads(messages: &[OutboxMessage]) -> Result<Vec<String>, StoreE
         .iter()
         .map(|m| serde_json::to_string(&m.payload).map_err(|e| StoreError::Other(Box::new(e))))
         .collect()
-}
-
-/// The ids of messages, as a duplicate's key names them.
-pub(crate) fn message_ids(messages: &[OutboxMessage]) -> String {
-    messages
-        .iter()
-        .map(|m| m.id.to_string())
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// Appends to `sql` one INSERT of all the messages (at least one), with their payloads
@@ -109,7 +100,9 @@ impl OutboxStore for SqliteTx {
                     .build()
                     .execute(self.conn().await?)
                     .await
-                    .map_err(duplicate("message", message_ids(messages)))?;
+                    .map_err(refused_as_duplicate(StoreError::duplicate_messages(
+                        messages,
+                    )))?;
                 Ok(())
             }
         }

@@ -21,7 +21,7 @@ use crate::codec::Columns;
 use crate::error::{is_constraint_violation, is_unique_violation, translate, violated_columns};
 use crate::idempotency::{push_key, record, IDEMPOTENCY_COLUMNS};
 use crate::orders::{order_conflict, push_order, OrderColumns};
-use crate::outbox::{message_ids, payloads, push_messages};
+use crate::outbox::{payloads, push_messages};
 use crate::parties::{adresse, societe, tiers, ADRESSE_COLUMNS, SOCIETE_COLUMNS, TIERS_COLUMNS};
 use crate::stock::{push_insert, Batch};
 use crate::tx::SqliteTx;
@@ -211,18 +211,11 @@ impl PlacementStore for SqliteTx {
         let refused = if is_unique_violation(&err) {
             let violated = violated_columns(&err);
             if violated.iter().any(|c| c == "outbox.id") {
-                StoreError::Duplicate {
-                    entity: "message",
-                    key: message_ids(writes.messages),
-                }
+                StoreError::duplicate_messages(writes.messages)
             } else if violated.iter().any(|c| c == "idempotency_keys.key") {
-                StoreError::Duplicate {
-                    entity: "idempotency key",
-                    key: writes
-                        .idempotency
-                        .map(|k| k.key.clone())
-                        .unwrap_or_default(),
-                }
+                StoreError::duplicate_idempotency_key(
+                    writes.idempotency.map_or("", |k| k.key.as_str()),
+                )
             } else {
                 order_conflict(err, &columns)
             }
