@@ -230,15 +230,7 @@ pub async fn order_updates_append_history(db: Arc<dyn Database>) {
     let mut ids = Ids::new();
     let world = World::new(&mut ids);
     world.store(&db).await;
-    let mut order = commande(
-        ids.commande(),
-        order_number("PAR", 1),
-        world.customer_only(world.customer.id),
-        world.par.id,
-        &world.articles,
-        2,
-        at(0),
-    );
+    let mut order = world.par_order(ids.commande(), 1, 2, at(0));
     let bystander = commande(
         ids.commande(),
         order_number("PAR", 2),
@@ -358,15 +350,7 @@ pub async fn order_updates_append_history(db: Arc<dyn Database>) {
     );
     check_stored(&db, &bystander, "another order, after updates of the first").await;
 
-    let ghost = commande(
-        ids.commande(),
-        order_number("PAR", 3),
-        world.customer_only(world.customer.id),
-        world.par.id,
-        &world.articles,
-        1,
-        at(2),
-    );
+    let ghost = world.par_order(ids.commande(), 3, 1, at(2));
     let mut tx = write(&db).await;
     assert_not_found(
         tx.update_order(&ghost).await,
@@ -745,15 +729,7 @@ pub async fn locked_orders_lose_no_update(db: Arc<dyn Database>) {
     let mut ids = Ids::new();
     let world = World::new(&mut ids);
     world.store(&db).await;
-    let order = commande(
-        ids.commande(),
-        order_number("PAR", 1),
-        world.customer_only(world.customer.id),
-        world.par.id,
-        &world.articles,
-        1,
-        at(0),
-    );
+    let order = world.par_order(ids.commande(), 1, 1, at(0));
     let mut tx = write(&db).await;
     tx.insert_order(&order).await.expect("insert_order");
     commit(tx).await;

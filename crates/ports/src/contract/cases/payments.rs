@@ -7,7 +7,7 @@ use domain::order::Commande;
 use domain::payment::{Payment, PaymentMethod, PaymentStatus};
 
 use super::support::{assert_duplicate, assert_not_found, commit, read, rollback, write, World};
-use crate::contract::fixtures::{amount, at, at_micros, commande, order_number, payment, Ids};
+use crate::contract::fixtures::{amount, at, at_micros, payment, Ids};
 use crate::{Database, StoreError};
 
 /// Two orders of the world, stored, for payments to refer to.
@@ -16,17 +16,7 @@ pub(super) async fn two_orders(
     ids: &mut Ids,
     world: &World,
 ) -> [Commande; 2] {
-    let make = |ids: &mut Ids, n: u64| {
-        commande(
-            ids.commande(),
-            order_number("PAR", n),
-            world.customer_only(world.customer.id),
-            world.par.id,
-            &world.articles,
-            2,
-            at(0),
-        )
-    };
+    let make = |ids: &mut Ids, n: u64| world.par_order(ids.commande(), n, 2, at(0));
     let orders = [make(ids, 1), make(ids, 2)];
     let mut tx = write(db).await;
     for order in &orders {

@@ -5,9 +5,7 @@ use std::sync::Arc;
 use domain::order::Commande;
 
 use super::support::{commit, read, rollback, write, World};
-use crate::contract::fixtures::{
-    adjustment, at_micros, commande, order_number, outbox_message, site_code, vat_code, Ids,
-};
+use crate::contract::fixtures::{adjustment, at_micros, outbox_message, site_code, vat_code, Ids};
 use crate::{
     Database, IdempotencyRecord, MovementReason, OutboxMessage, PlacementContext, PlacementQuery,
     PlacementWrites, SiteKey, StockError, StockMovement, StoreError,
@@ -28,15 +26,7 @@ pub async fn placement_reads_match_the_single_reads(db: Arc<dyn Database>) {
     let mut ids = Ids::new();
     let world = World::new(&mut ids);
     world.store(&db).await;
-    let order = commande(
-        ids.commande(),
-        order_number("PAR", 1),
-        world.customer_only(world.customer.id),
-        world.par.id,
-        &world.articles,
-        1,
-        at_micros(0),
-    );
+    let order = world.par_order(ids.commande(), 1, 1, at_micros(0));
     let record = IdempotencyRecord {
         key: "api:acme:placement-1".to_owned(),
         request_hash: "sha256:0123".to_owned(),
@@ -213,17 +203,7 @@ pub async fn placement_writes_store_order_messages_and_key(db: Arc<dyn Database>
     let mut ids = Ids::new();
     let world = World::new(&mut ids);
     world.store(&db).await;
-    let make = |ids: &mut Ids, sequence| {
-        commande(
-            ids.commande(),
-            order_number("PAR", sequence),
-            world.customer_only(world.customer.id),
-            world.par.id,
-            &world.articles,
-            2,
-            at_micros(0),
-        )
-    };
+    let make = |ids: &mut Ids, sequence| world.par_order(ids.commande(), sequence, 2, at_micros(0));
     let (a, b) = (world.articles[0].0, world.articles[1].0);
     let mut tx = write(&db).await;
     tx.apply_movements(&[
@@ -354,15 +334,7 @@ pub async fn placement_writes_store_order_messages_and_key(db: Arc<dyn Database>
 
     // The same number again; then a new order with a message already stored; then with the
     // key already stored: each refused, naming what was a duplicate, and nothing kept.
-    let same_number = commande(
-        ids.commande(),
-        order_number("PAR", 1),
-        world.customer_only(world.customer.id),
-        world.par.id,
-        &world.articles,
-        1,
-        at_micros(0),
-    );
+    let same_number = world.par_order(ids.commande(), 1, 1, at_micros(0));
     let third = make(&mut ids, 3);
     let other_key = IdempotencyRecord {
         key: "api:acme:placement-3".to_owned(),

@@ -10,9 +10,7 @@ use domain::ids::CartId;
 use super::support::{
     assert_duplicate, back_off, commit, read, rollback, within_time_limit, write, World, ATTEMPTS,
 };
-use crate::contract::fixtures::{
-    actor, at, at_micros, change, commande, order_number, outbox_message, qty, Ids,
-};
+use crate::contract::fixtures::{actor, at, at_micros, change, outbox_message, qty, Ids};
 use crate::{
     ChangeRecord, Database, EntityKind, IdempotencyRecord, MessageStatus, OutboxMessage,
     StoreError, TxMode,
@@ -342,17 +340,7 @@ pub async fn idempotency_keys_are_unique(db: Arc<dyn Database>) {
     let mut ids = Ids::new();
     let world = World::new(&mut ids);
     world.store(&db).await;
-    let make = |ids: &mut Ids, sequence| {
-        commande(
-            ids.commande(),
-            order_number("PAR", sequence),
-            world.customer_only(world.customer.id),
-            world.par.id,
-            &world.articles,
-            1,
-            at(0),
-        )
-    };
+    let make = |ids: &mut Ids, sequence| world.par_order(ids.commande(), sequence, 1, at(0));
     let first = make(&mut ids, 1);
     let second = make(&mut ids, 2);
     let mut tx = write(&db).await;

@@ -10,8 +10,7 @@ use super::support::{
     write, World, ATTEMPTS,
 };
 use crate::contract::fixtures::{
-    actor, adjustment, article_details, at, at_micros, commande, order_number, reason, reference,
-    Ids,
+    actor, adjustment, article_details, at, at_micros, reason, reference, Ids,
 };
 use crate::{
     Database, MovementReason, Page, Paging, Shortage, StockError, StockLevel, StockMovement,
@@ -59,15 +58,7 @@ pub async fn stock_movements_apply_all_or_nothing(db: Arc<dyn Database>) {
     let mut ids = Ids::new();
     let world = World::new(&mut ids);
     world.store(&db).await;
-    let order = commande(
-        ids.commande(),
-        order_number("PAR", 1),
-        world.customer_only(world.customer.id),
-        world.par.id,
-        &world.articles,
-        2,
-        at(0),
-    );
+    let order = world.par_order(ids.commande(), 1, 2, at(0));
 
     // Ids in an order that is neither the order of insertion nor that of references; one
     // has its highest bit set, so a store comparing ids as signed numbers sorts it first.

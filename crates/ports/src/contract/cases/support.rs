@@ -7,9 +7,11 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
+use time::OffsetDateTime;
+
 use domain::catalogue::ArticleReference;
-use domain::ids::{AdresseId, ArticleId, SocieteId, TiersId};
-use domain::order::OrderParties;
+use domain::ids::{AdresseId, ArticleId, CommandeId, SocieteId, TiersId};
+use domain::order::{Commande, OrderParties};
 use domain::party::{Adresse, Societe, Tiers};
 
 use crate::contract::fixtures::{self, Ids};
@@ -224,6 +226,26 @@ impl World {
                 .expect("insert_article of a new reference must succeed");
         }
         commit(tx).await;
+    }
+
+    /// An order of the world's customer alone at the Paris site, numbered PAR-`sequence`,
+    /// `n` of each of its first articles (see [`fixtures::commande`]).
+    pub fn par_order(
+        &self,
+        id: CommandeId,
+        sequence: u64,
+        n: usize,
+        ordered_at: OffsetDateTime,
+    ) -> Commande {
+        fixtures::commande(
+            id,
+            fixtures::order_number("PAR", sequence),
+            self.customer_only(self.customer.id),
+            self.par.id,
+            &self.articles,
+            n,
+            ordered_at,
+        )
     }
 
     /// The customer alone, delivered at the delivery address.

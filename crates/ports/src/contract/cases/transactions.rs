@@ -9,8 +9,8 @@ use domain::party::{Link, Role};
 
 use super::support::{commit, read, rollback, step, write, World};
 use crate::contract::fixtures::{
-    adjustment, adresse, article_details, at, change, commande, order_number, outbox_message,
-    person_name, qty, reference, societe, tiers, vat_code, Ids,
+    adjustment, adresse, article_details, at, change, outbox_message, person_name, qty, reference,
+    societe, tiers, vat_code, Ids,
 };
 use crate::{
     Database, EntityKind, IdempotencyRecord, LinkRecord, MessageStatus, OrderQuery, Paging,
@@ -44,15 +44,7 @@ pub async fn rollback_keeps_nothing(db: Arc<dyn Database>) {
             role: Role::Customer,
         });
         let new_article = ids.article();
-        let order = commande(
-            ids.commande(),
-            order_number("PAR", 1),
-            world.customer_only(world.customer.id),
-            world.par.id,
-            &world.articles,
-            2,
-            at(1),
-        );
+        let order = world.par_order(ids.commande(), 1, 2, at(1));
         let mut cart = Cart::new(ids.cart(), Some(world.customer.id), at(2));
         cart.add(stocked, qty(1), at(2)).expect("add");
         let message = outbox_message(ids.message(), "order_confirmation", at(3));
