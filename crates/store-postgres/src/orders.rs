@@ -455,31 +455,52 @@ pub(crate) fn bind_new_order<'q>(
     order: &Commande,
 ) -> sqlx::query::Query<'q, Postgres, PgArguments> {
     let parts = order.parts();
-    let parties = &parts.parties;
-    let pricing = order.pricing();
     let number = order.number();
     let seq = i64::try_from(number.sequence()).unwrap_or(i64::MAX);
     let query = query
         .bind(uuid(order.id().as_u128()))
         .bind(number.site().as_str().to_owned())
-        .bind(seq)
+        .bind(seq);
+    let query = bind_parties(query, order)
+        .bind(uuid(parts.site.as_u128()))
+        .bind(opt_uuid(parts.taken_by.map(TiersId::as_u128)))
+        .bind(parts.source.as_str())
+        .bind(parts.ordered_at);
+    bind_lines_and_history(bind_changeable(query, order), order)
+}
+
+/// Binds an order's parties (customer, payer, recipient, delivery and billing addresses),
+/// after the binds already made.
+fn bind_parties<'q>(
+    query: sqlx::query::Query<'q, Postgres, PgArguments>,
+    order: &Commande,
+) -> sqlx::query::Query<'q, Postgres, PgArguments> {
+    let parties = &order.parts().parties;
+    query
         .bind(uuid(parties.customer.as_u128()))
         .bind(uuid(parties.payer.as_u128()))
         .bind(uuid(parties.recipient.as_u128()))
         .bind(uuid(parties.delivery_address.as_u128()))
         .bind(opt_uuid(parties.billing_address.map(AdresseId::as_u128)))
-        .bind(uuid(parts.site.as_u128()))
-        .bind(opt_uuid(parts.taken_by.map(TiersId::as_u128)))
-        .bind(parts.source.as_str())
-        .bind(parts.ordered_at)
+}
+
+/// Binds what a change of an order may set besides its parties, lines and history: the
+/// planned delivery, the global discount, the state and the totals, after the binds
+/// already made.
+fn bind_changeable<'q>(
+    query: sqlx::query::Query<'q, Postgres, PgArguments>,
+    order: &Commande,
+) -> sqlx::query::Query<'q, Postgres, PgArguments> {
+    let parts = order.parts();
+    let pricing = order.pricing();
+    query
         .bind(parts.planned_delivery)
         .bind(parts.global_discount.value())
         .bind(parts.state.as_str())
         .bind(pricing.total_ht)
         .bind(pricing.total_ht_net)
         .bind(pricing.total_vat)
-        .bind(pricing.total_ttc);
-    bind_lines_and_history(query, order)
+        .bind(pricing.total_ttc)
 }
 
 /// Binds an order's lines and its whole history, one array per column, after the binds
@@ -528,23 +549,8 @@ impl OrderStore for PostgresTransaction {
     }
 
     async fn update_order(&mut self, order: &Commande) -> Result<(), StoreError> {
-        let parts = order.parts();
-        let parties = &parts.parties;
-        let pricing = order.pricing();
-        let query = sqlx::query(UPDATE_ORDER)
-            .bind(uuid(order.id().as_u128()))
-            .bind(uuid(parties.customer.as_u128()))
-            .bind(uuid(parties.payer.as_u128()))
-            .bind(uuid(parties.recipient.as_u128()))
-            .bind(uuid(parties.delivery_address.as_u128()))
-            .bind(opt_uuid(parties.billing_address.map(AdresseId::as_u128)))
-            .bind(parts.planned_delivery)
-            .bind(parts.global_discount.value())
-            .bind(parts.state.as_str())
-            .bind(pricing.total_ht)
-            .bind(pricing.total_ht_net)
-            .bind(pricing.total_vat)
-            .bind(pricing.total_ttc);
+        let query = sqlx::query(UPDATE_ORDER).bind(uuid(order.id().as_u128()));
+        let query = bind_changeable(bind_parties(query, order), order);
         let r = bind_lines_and_history(query, order)
             .fetch_one(self.conn())
             .await;
