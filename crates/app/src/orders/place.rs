@@ -156,16 +156,7 @@ impl App {
         people.extend(request.recipient);
         let mut addresses = vec![request.delivery_address];
         addresses.extend(request.billing_address);
-        let mut article_ids: Vec<ArticleId> = request
-            .lines
-            .iter()
-            .filter_map(|line| match line.article {
-                ArticleKey::Id(id) => Some(id),
-                ArticleKey::Reference(_) => None,
-            })
-            .collect();
-        article_ids.sort_unstable();
-        article_ids.dedup();
+        let article_ids = ids_of(request.lines.iter().map(|l| &l.article));
         let context = tx
             .placement_context(&PlacementQuery {
                 site: site_key,
@@ -497,8 +488,18 @@ async fn load_articles<'k>(
     tx: &mut dyn Transaction,
     keys: impl Iterator<Item = &'k ArticleKey> + Clone,
 ) -> Result<Vec<Article>, AppError> {
+    let ids = ids_of(keys.clone());
+    let articles = if ids.is_empty() {
+        Vec::new()
+    } else {
+        tx.get_articles(&ids).await?
+    };
+    resolve_references(tx, keys, articles).await
+}
+
+/// The ids of the articles named by id, each once, in ascending order.
+fn ids_of<'k>(keys: impl Iterator<Item = &'k ArticleKey>) -> Vec<ArticleId> {
     let mut ids: Vec<ArticleId> = keys
-        .clone()
         .filter_map(|key| match key {
             ArticleKey::Id(id) => Some(*id),
             ArticleKey::Reference(_) => None,
@@ -506,12 +507,7 @@ async fn load_articles<'k>(
         .collect();
     ids.sort_unstable();
     ids.dedup();
-    let articles = if ids.is_empty() {
-        Vec::new()
-    } else {
-        tx.get_articles(&ids).await?
-    };
-    resolve_references(tx, keys, articles).await
+    ids
 }
 
 /// Adds to the articles already read by id those named by reference, one by one.
