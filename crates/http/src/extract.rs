@@ -3,6 +3,7 @@
 //! does not parse; a missing or bad session token.
 
 use app::Caller;
+use axum::extract::path::ErrorKind;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
@@ -84,8 +85,28 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T>
     }
 }
 
+/// Every path parameter that does not parse (an id, an order or invoice number, an article
+/// reference, a code) gets the same answer: 404 `not_found`, since it names nothing that
+/// exists. Handlers take their path parameters as domain types, so they never see one.
 fn path_problem(rejection: &PathRejection) -> Problem {
-    Problem::new(StatusCode::NOT_FOUND, "not_found", rejection.body_text())
+    let detail = match rejection {
+        PathRejection::FailedToDeserializePathParams(e) => match e.kind() {
+            ErrorKind::ParseErrorAtKey { key, value, .. } => {
+                format!("{key} {value:?} is malformed, so it names nothing")
+            }
+            ErrorKind::DeserializeError {
+                key,
+                value,
+                message,
+            } => format!("{key} {value:?} names nothing: {message}"),
+            ErrorKind::InvalidUtf8InPathParam { key } => {
+                format!("{key} is not UTF-8, so it names nothing")
+            }
+            _ => format!("nothing at this address: {}", e.body_text()),
+        },
+        other => format!("nothing at this address: {}", other.body_text()),
+    };
+    Problem::not_found(detail)
 }
 
 /// Query parameters; their rejections are problems.

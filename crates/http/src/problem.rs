@@ -92,21 +92,6 @@ impl Problem {
         }
     }
 
-    /// A malformed value in the address (a path or query parameter): 400, `field` naming
-    /// it.
-    pub fn bad_parameter(field: impl Into<String>, detail: impl Into<String>) -> Self {
-        let field = field.into();
-        let detail = detail.into();
-        Problem {
-            field: Some(field.clone()),
-            ..Problem::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_parameter",
-                format!("{field}: {detail}"),
-            )
-        }
-    }
-
     /// The request is not authenticated.
     pub fn unauthorized(detail: impl Into<String>) -> Self {
         Problem::new(StatusCode::UNAUTHORIZED, "unauthorized", detail)
@@ -173,7 +158,11 @@ impl From<AppError> for Problem {
             AppError::Order(ref e) => {
                 let status = match e {
                     domain::order::OrderError::Pricing(_) => StatusCode::UNPROCESSABLE_ENTITY,
-                    domain::order::OrderError::LineNotFound(_) => StatusCode::NOT_FOUND,
+                    // A line that does not exist is answered as anything else that
+                    // does not exist.
+                    domain::order::OrderError::LineNotFound(_) => {
+                        return Problem::not_found(err.to_string());
+                    }
                     domain::order::OrderError::NoLine => StatusCode::UNPROCESSABLE_ENTITY,
                     domain::order::OrderError::Inconsistent(_) => {
                         return Problem::internal(&err);

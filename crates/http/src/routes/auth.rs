@@ -618,11 +618,6 @@ pub(crate) async fn create_account(
     Ok((StatusCode::CREATED, axum::Json(AccountDto::from(&account))))
 }
 
-/// An account id from the path: a malformed one is an account that does not exist.
-fn account_id(text: &str) -> Result<AccountId, Problem> {
-    AccountId::parse(text).map_err(|_| Problem::not_found(format!("account {text} does not exist")))
-}
-
 /// Disables an account (administrators only): it can no longer log in, and its tokens
 /// stop working.
 #[utoipa::path(
@@ -639,9 +634,8 @@ fn account_id(text: &str) -> Result<AccountId, Problem> {
 pub(crate) async fn disable_account(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(id): Path<String>,
+    Path(id): Path<AccountId>,
 ) -> Result<StatusCode, Problem> {
-    let id = account_id(&id)?;
     state.app.set_account_disabled(&caller, id, true).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -661,9 +655,8 @@ pub(crate) async fn disable_account(
 pub(crate) async fn enable_account(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(id): Path<String>,
+    Path(id): Path<AccountId>,
 ) -> Result<StatusCode, Problem> {
-    let id = account_id(&id)?;
     state.app.set_account_disabled(&caller, id, false).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -24,7 +24,7 @@ use super::orders::dto::{PlacedOrderDto, ShortageChoice, VatShareDto};
 use super::orders::QuantityInput;
 use crate::extract::{Authenticated, Json, MaybeAuthenticated, Path};
 use crate::problem::Problem;
-use crate::routes::fields;
+use crate::routes::fields::{self, ArticleInPath};
 use crate::AppState;
 
 pub(super) fn routes() -> Router<AppState> {
@@ -52,11 +52,6 @@ fn caller_or_guest(caller: Option<Caller>) -> Result<Caller, Problem> {
             actor: Actor::new(GUEST).map_err(|e| Problem::internal(&e))?,
         }),
     }
-}
-
-/// A cart id from the path: a malformed one is a cart that does not exist.
-fn cart_id(text: &str) -> Result<CartId, Problem> {
-    CartId::parse(text).map_err(|_| Problem::not_found(format!("cart {text} does not exist")))
 }
 
 /// A line of a cart, at today's price.
@@ -207,9 +202,8 @@ pub(crate) async fn open(
 pub(crate) async fn show(
     State(state): State<AppState>,
     MaybeAuthenticated(caller): MaybeAuthenticated,
-    Path(id): Path<String>,
+    Path(id): Path<CartId>,
 ) -> Result<axum::Json<CartDto>, Problem> {
-    let id = cart_id(&id)?;
     let caller = caller_or_guest(caller)?;
     let view = state.app.cart(&caller, id).await?;
     Ok(axum::Json(CartDto::from(&view)))
@@ -253,10 +247,9 @@ pub struct CartItemsInput {
 pub(crate) async fn add(
     State(state): State<AppState>,
     MaybeAuthenticated(caller): MaybeAuthenticated,
-    Path(id): Path<String>,
+    Path(id): Path<CartId>,
     Json(input): Json<CartItemsInput>,
 ) -> Result<axum::Json<CartDto>, Problem> {
-    let id = cart_id(&id)?;
     if input.items.is_empty() {
         return Err(Problem::invalid("items", "give at least one article"));
     }
@@ -301,16 +294,14 @@ pub(crate) async fn add(
 pub(crate) async fn set_quantity(
     State(state): State<AppState>,
     MaybeAuthenticated(caller): MaybeAuthenticated,
-    Path((id, article)): Path<(String, String)>,
+    Path((id, article)): Path<(CartId, ArticleInPath)>,
     Json(input): Json<QuantityInput>,
 ) -> Result<axum::Json<CartDto>, Problem> {
-    let id = cart_id(&id)?;
-    let article = fields::article(&article, "article")?;
     let quantity = fields::quantity(input.quantity, "quantity")?;
     let caller = caller_or_guest(caller)?;
     let view = state
         .app
-        .set_cart_quantity(&caller, id, &article, quantity)
+        .set_cart_quantity(&caller, id, &article.0, quantity)
         .await?;
     Ok(axum::Json(CartDto::from(&view)))
 }
@@ -333,12 +324,10 @@ pub(crate) async fn set_quantity(
 pub(crate) async fn remove(
     State(state): State<AppState>,
     MaybeAuthenticated(caller): MaybeAuthenticated,
-    Path((id, article)): Path<(String, String)>,
+    Path((id, article)): Path<(CartId, ArticleInPath)>,
 ) -> Result<axum::Json<CartDto>, Problem> {
-    let id = cart_id(&id)?;
-    let article = fields::article(&article, "article")?;
     let caller = caller_or_guest(caller)?;
-    let view = state.app.remove_from_cart(&caller, id, &article).await?;
+    let view = state.app.remove_from_cart(&caller, id, &article.0).await?;
     Ok(axum::Json(CartDto::from(&view)))
 }
 
@@ -356,9 +345,8 @@ pub(crate) async fn remove(
 pub(crate) async fn clear(
     State(state): State<AppState>,
     MaybeAuthenticated(caller): MaybeAuthenticated,
-    Path(id): Path<String>,
+    Path(id): Path<CartId>,
 ) -> Result<axum::Json<CartDto>, Problem> {
-    let id = cart_id(&id)?;
     let caller = caller_or_guest(caller)?;
     let view = state.app.clear_cart(&caller, id).await?;
     Ok(axum::Json(CartDto::from(&view)))
@@ -381,9 +369,8 @@ pub(crate) async fn clear(
 pub(crate) async fn claim(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(id): Path<String>,
+    Path(id): Path<CartId>,
 ) -> Result<axum::Json<CartDto>, Problem> {
-    let id = cart_id(&id)?;
     let view = state.app.claim_cart(&caller, id).await?;
     Ok(axum::Json(CartDto::from(&view)))
 }
@@ -466,7 +453,7 @@ impl CheckoutInput {
 pub(crate) async fn checkout(
     State(state): State<AppState>,
     MaybeAuthenticated(caller): MaybeAuthenticated,
-    Path(id): Path<String>,
+    Path(id): Path<CartId>,
     input: Result<Json<CheckoutInput>, Problem>,
 ) -> Result<(StatusCode, axum::Json<PlacedOrderDto>), Problem> {
     // A guest is told to log in before anything about the body.
@@ -478,7 +465,6 @@ pub(crate) async fn checkout(
         )));
     };
     let Json(input) = input?;
-    let id = cart_id(&id)?;
     let request = input.to_checkout(&caller)?;
     let placed = state.app.checkout(&caller, id, &request).await?;
     Ok((

@@ -23,7 +23,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::orders::dto::{LineInput, VatShareDto, MAX_LINES};
 use crate::extract::{Authenticated, Json, MaybeAuthenticated, Path, Query};
 use crate::problem::Problem;
-use crate::routes::fields;
+use crate::routes::fields::{self, ArticleInPath};
 use crate::AppState;
 
 pub(super) fn routes() -> Router<AppState> {
@@ -262,10 +262,9 @@ pub(crate) async fn create_article(
 pub(crate) async fn show_article(
     State(state): State<AppState>,
     MaybeAuthenticated(_caller): MaybeAuthenticated,
-    Path(reference): Path<String>,
+    Path(article): Path<ArticleInPath>,
 ) -> Result<axum::Json<ArticleDto>, Problem> {
-    let key = fields::article(&reference, "reference")?;
-    let article = state.app.article(&key).await?;
+    let article = state.app.article(&article.0).await?;
     Ok(axum::Json(ArticleDto::from(&article)))
 }
 
@@ -289,10 +288,9 @@ pub(crate) async fn show_article(
 pub(crate) async fn update_article(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(reference): Path<String>,
+    Path(article): Path<ArticleInPath>,
     Json(input): Json<ArticleInput>,
 ) -> Result<axum::Json<ArticleDto>, Problem> {
-    let key = fields::article(&reference, "reference")?;
     let details = article_details(
         "",
         &input.reference,
@@ -302,7 +300,10 @@ pub(crate) async fn update_article(
         input.min_quantity,
         input.max_per_order,
     )?;
-    let article = state.app.update_article(&caller, &key, &details).await?;
+    let article = state
+        .app
+        .update_article(&caller, &article.0, &details)
+        .await?;
     Ok(axum::Json(ArticleDto::from(&article)))
 }
 
@@ -351,10 +352,9 @@ pub struct StockLevelDto {
 pub(crate) async fn adjust_stock(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(reference): Path<String>,
+    Path(article): Path<ArticleInPath>,
     Json(input): Json<StockAdjustmentInput>,
 ) -> Result<axum::Json<StockLevelDto>, Problem> {
-    let key = fields::article(&reference, "reference")?;
     if input.delta.unsigned_abs() > u64::from(u32::MAX) {
         return Err(Problem::invalid(
             "delta",
@@ -368,7 +368,7 @@ pub(crate) async fn adjust_stock(
         .transpose()?;
     let level = state
         .app
-        .adjust_stock(&caller, &key, input.delta, note)
+        .adjust_stock(&caller, &article.0, input.delta, note)
         .await
         .map_err(|e| match e {
             // The use case names the stock's bound `quantity`: here it is the delta's.
@@ -440,13 +440,12 @@ pub struct MovementPage {
 pub(crate) async fn movements(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(reference): Path<String>,
+    Path(article): Path<ArticleInPath>,
     Query(params): Query<PageParams>,
 ) -> Result<axum::Json<MovementPage>, Problem> {
-    let key = fields::article(&reference, "reference")?;
     let page = state
         .app
-        .stock_movements(&caller, &key, params.paging())
+        .stock_movements(&caller, &article.0, params.paging())
         .await?;
     Ok(axum::Json(MovementPage {
         items: page.items.iter().map(MovementDto::from).collect(),
@@ -535,11 +534,11 @@ pub(crate) async fn vat_codes(
 pub(crate) async fn save_vat_code(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(code): Path<String>,
+    Path(code): Path<VatCodeId>,
     Json(input): Json<VatCodeInput>,
 ) -> Result<axum::Json<VatCodeDto>, Problem> {
     let code = VatCode {
-        code: fields::field(VatCodeId::new(&code), "code")?,
+        code,
         label: fields::field(VatLabel::new(&input.label), "label")?,
         rate: fields::field(
             parse_decimal(&input.rate, "a VAT rate").and_then(VatRate::new),

@@ -1,11 +1,9 @@
 //! Reading request fields into the domain's values, each error naming its field.
 
 use app::catalogue::ArticleKey;
-use domain::billing::InvoiceNumber;
 use domain::catalogue::ArticleReference;
 use domain::ids::ArticleId;
 use domain::money::{parse_decimal, Amount, Quantity};
-use domain::order::OrderNumber;
 use domain::ValueError;
 
 use crate::problem::Problem;
@@ -36,11 +34,6 @@ pub(crate) fn article(text: &str, name: &str) -> Result<ArticleKey, Problem> {
     }
 }
 
-/// An order number from the path: a malformed one is an order that does not exist.
-pub(crate) fn order_number(text: &str) -> Result<OrderNumber, Problem> {
-    OrderNumber::parse(text).map_err(|_| Problem::not_found(format!("order {text} does not exist")))
-}
-
 /// A typed id from a body field.
 pub(crate) fn id<T>(
     text: &str,
@@ -50,8 +43,19 @@ pub(crate) fn id<T>(
     field(parse(text), name)
 }
 
-/// An invoice or credit note number from the path: a malformed one is a bad request (400)
-/// on `number`.
-pub(crate) fn invoice_number(text: &str) -> Result<InvoiceNumber, Problem> {
-    InvoiceNumber::new(text).map_err(|e| Problem::bad_parameter("number", e.to_string()))
+/// An article named in the path by its id or its reference; one that is neither names
+/// nothing (the path extractor answers 404).
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(try_from = "String")]
+pub(crate) struct ArticleInPath(pub ArticleKey);
+
+impl TryFrom<String> for ArticleInPath {
+    type Error = ValueError;
+
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        match ArticleId::parse(&text) {
+            Ok(id) => Ok(ArticleInPath(ArticleKey::Id(id))),
+            Err(_) => ArticleReference::new(&text).map(|r| ArticleInPath(ArticleKey::Reference(r))),
+        }
+    }
 }

@@ -8,7 +8,8 @@ use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use domain::billing::InvoiceKind;
+use domain::billing::{InvoiceKind, InvoiceNumber};
+use domain::order::OrderNumber;
 use ports::Paging;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -16,7 +17,6 @@ use utoipa::IntoParams;
 pub(crate) use self::dto::{InvoiceDto, InvoicePage, InvoiceSummaryDto, OrderInvoicesDto};
 use crate::extract::{Authenticated, Path, Query};
 use crate::problem::Problem;
-use crate::routes::fields;
 use crate::AppState;
 
 /// The media type of PDF documents.
@@ -100,7 +100,6 @@ pub(crate) async fn list(
     params(("number" = String, Path, description = "The document's number, such as FA-2026-000001")),
     responses(
         (status = 200, body = InvoiceDto),
-        (status = 400, description = "A malformed number (`invalid_parameter`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such document, or not the caller's", body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
     ),
@@ -109,9 +108,8 @@ pub(crate) async fn list(
 pub(crate) async fn show(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(number): Path<String>,
+    Path(number): Path<InvoiceNumber>,
 ) -> Result<axum::Json<InvoiceDto>, Problem> {
-    let number = fields::invoice_number(&number)?;
     let invoice = state.app.invoice(&caller, &number).await?;
     Ok(axum::Json(InvoiceDto::from(&invoice)))
 }
@@ -123,7 +121,6 @@ pub(crate) async fn show(
     params(("number" = String, Path, description = "The document's number")),
     responses(
         (status = 200, description = "The PDF, as an attachment named after the number", body = Vec<u8>, content_type = "application/pdf"),
-        (status = 400, description = "A malformed number (`invalid_parameter`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such document, or not the caller's", body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
     ),
@@ -132,9 +129,8 @@ pub(crate) async fn show(
 pub(crate) async fn pdf(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(number): Path<String>,
+    Path(number): Path<InvoiceNumber>,
 ) -> Result<Response, Problem> {
-    let number = fields::invoice_number(&number)?;
     let document = state.app.invoice_document(&caller, &number).await?;
     Ok(attachment(document.pdf, PDF, &format!("{number}.pdf")))
 }
@@ -146,7 +142,6 @@ pub(crate) async fn pdf(
     params(("number" = String, Path, description = "The document's number")),
     responses(
         (status = 200, description = "The CII XML", body = String, content_type = "application/xml"),
-        (status = 400, description = "A malformed number (`invalid_parameter`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such document, or not the caller's", body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
     ),
@@ -155,9 +150,8 @@ pub(crate) async fn pdf(
 pub(crate) async fn xml(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(number): Path<String>,
+    Path(number): Path<InvoiceNumber>,
 ) -> Result<Response, Problem> {
-    let number = fields::invoice_number(&number)?;
     let invoice = state.app.invoice(&caller, &number).await?;
     let mut response = documents::facturx_xml(&invoice).into_response();
     response
@@ -181,9 +175,8 @@ pub(crate) async fn xml(
 pub(crate) async fn of_order(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(number): Path<String>,
+    Path(number): Path<OrderNumber>,
 ) -> Result<axum::Json<OrderInvoicesDto>, Problem> {
-    let number = fields::order_number(&number)?;
     let invoices = state.app.order_invoices(&caller, &number).await?;
     Ok(axum::Json(OrderInvoicesDto {
         order_number: number.to_string(),
@@ -206,9 +199,8 @@ pub(crate) async fn of_order(
 pub(crate) async fn delivery_note(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(number): Path<String>,
+    Path(number): Path<OrderNumber>,
 ) -> Result<Response, Problem> {
-    let number = fields::order_number(&number)?;
     let pdf = state.app.delivery_note_pdf(&caller, &number).await?;
     Ok(attachment(pdf, PDF, &format!("BL-{number}.pdf")))
 }

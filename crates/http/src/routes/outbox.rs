@@ -83,10 +83,6 @@ pub struct OutboxParams {
     pub limit: Option<u32>,
 }
 
-fn message_id(text: &str) -> Result<MessageId, Problem> {
-    MessageId::parse(text).map_err(|e| Problem::bad_parameter("id", e.to_string()))
-}
-
 /// Messages in a state, oldest first. Staff only.
 #[utoipa::path(
     get, path = "/api/v1/outbox", tag = "outbox",
@@ -122,7 +118,6 @@ pub(crate) async fn list(
     params(("id" = String, Path, description = "The message's id")),
     responses(
         (status = 200, body = OutboxMessageDto),
-        (status = 400, description = "A malformed id (`invalid_parameter`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
@@ -132,9 +127,8 @@ pub(crate) async fn list(
 pub(crate) async fn show(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(id): Path<String>,
+    Path(id): Path<MessageId>,
 ) -> Result<axum::Json<OutboxMessageDto>, Problem> {
-    let id = message_id(&id)?;
     let message = state.app.outbox_message(&caller, id).await?;
     Ok(axum::Json(OutboxMessageDto::from(&message)))
 }
@@ -145,7 +139,6 @@ pub(crate) async fn show(
     params(("id" = String, Path, description = "The message's id")),
     responses(
         (status = 200, description = "Queued again: the message, pending", body = OutboxMessageDto),
-        (status = 400, description = "A malformed id (`invalid_parameter`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The message is not failed (`not_failed`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -156,9 +149,8 @@ pub(crate) async fn show(
 pub(crate) async fn retry(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(id): Path<String>,
+    Path(id): Path<MessageId>,
 ) -> Result<axum::Json<OutboxMessageDto>, Problem> {
-    let id = message_id(&id)?;
     let message = state.app.retry_outbox_message(&caller, id).await?;
     Ok(axum::Json(OutboxMessageDto::from(&message)))
 }

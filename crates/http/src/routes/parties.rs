@@ -734,16 +734,14 @@ pub(crate) async fn create_company(
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
 pub(crate) async fn show_company(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(id): Path<String>,
+    Path(id): Path<SocieteId>,
 ) -> Result<axum::Json<CompanyViewDto>, Problem> {
-    let id = fields::id(&id, "id", SocieteId::parse)?;
     let view = state.app.societe(&caller, id).await?;
     Ok(axum::Json(CompanyViewDto::from(&view)))
 }
@@ -767,10 +765,9 @@ pub(crate) async fn show_company(
 pub(crate) async fn update_company(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(id): Path<String>,
+    Path(id): Path<SocieteId>,
     Json(input): Json<CompanyInput>,
 ) -> Result<axum::Json<CompanyDto>, Problem> {
-    let id = fields::id(&id, "id", SocieteId::parse)?;
     let input = input.to_input()?;
     let societe = state.app.update_societe(&caller, id, &input).await?;
     Ok(axum::Json(CompanyDto::from(&societe)))
@@ -812,16 +809,14 @@ pub(crate) async fn create_person(
         (status = 200, body = PersonViewDto),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown, or not the caller's to see", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
 pub(crate) async fn show_person(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(id): Path<String>,
+    Path(id): Path<TiersId>,
 ) -> Result<axum::Json<PersonViewDto>, Problem> {
-    let id = fields::id(&id, "id", TiersId::parse)?;
     let view = state.app.tiers(&caller, id).await?;
     Ok(axum::Json(PersonViewDto::from(&view)))
 }
@@ -844,10 +839,9 @@ pub(crate) async fn show_person(
 pub(crate) async fn update_person(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(id): Path<String>,
+    Path(id): Path<TiersId>,
     Json(input): Json<PersonInput>,
 ) -> Result<axum::Json<PersonDto>, Problem> {
-    let id = fields::id(&id, "id", TiersId::parse)?;
     let details = input.details("")?;
     let tiers = state.app.update_tiers(&caller, id, &details).await?;
     Ok(axum::Json(PersonDto::from(&tiers)))
@@ -888,16 +882,14 @@ pub(crate) async fn create_address(
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Malformed id", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
 pub(crate) async fn show_address(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(id): Path<String>,
+    Path(id): Path<AdresseId>,
 ) -> Result<axum::Json<AddressDto>, Problem> {
-    let id = fields::id(&id, "id", AdresseId::parse)?;
     let adresse = state.app.adresse(&caller, id).await?;
     Ok(axum::Json(AddressDto::from(&adresse)))
 }
@@ -920,10 +912,9 @@ pub(crate) async fn show_address(
 pub(crate) async fn update_address(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(id): Path<String>,
+    Path(id): Path<AdresseId>,
     Json(input): Json<AddressInput>,
 ) -> Result<axum::Json<AddressDto>, Problem> {
-    let id = fields::id(&id, "id", AdresseId::parse)?;
     let details = input.details("")?;
     let adresse = state.app.update_adresse(&caller, id, &details).await?;
     Ok(axum::Json(AddressDto::from(&adresse)))
@@ -970,18 +961,14 @@ pub(crate) async fn create_link(
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Unknown kind or malformed id", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
 pub(crate) async fn remove_link(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path((kind, id)): Path<(String, String)>,
+    Path((kind, id)): Path<(LinkKindDto, LinkId)>,
 ) -> Result<StatusCode, Problem> {
-    let kind =
-        LinkKindDto::parse(&kind).ok_or_else(|| Problem::invalid("kind", LinkKindDto::EXPECTED))?;
-    let id = fields::id(&id, "id", LinkId::parse)?;
     state.app.unlink(&caller, kind.store_kind(), id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -11,6 +11,7 @@ use axum::routing::post;
 use axum::Router;
 use domain::ids::PaymentId;
 use domain::money::{parse_decimal, Amount};
+use domain::order::OrderNumber;
 use domain::payment::{CardNumber, PaymentOutcome};
 
 use self::dto::{
@@ -56,10 +57,9 @@ pub(super) fn routes() -> Router<AppState> {
 pub(crate) async fn start(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(number): Path<String>,
+    Path(number): Path<OrderNumber>,
     Json(input): Json<PaymentInput>,
 ) -> Result<(StatusCode, axum::Json<StartedPaymentDto>), Problem> {
-    let number = fields::order_number(&number)?;
     let card = input
         .card_number
         .as_deref()
@@ -96,10 +96,9 @@ pub(crate) async fn start(
 pub(crate) async fn record(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(number): Path<String>,
+    Path(number): Path<OrderNumber>,
     Json(input): Json<ManualPaymentInput>,
 ) -> Result<(StatusCode, axum::Json<StartedPaymentDto>), Problem> {
-    let number = fields::order_number(&number)?;
     let amount = input
         .amount
         .as_deref()
@@ -136,9 +135,8 @@ pub(crate) async fn record(
 pub(crate) async fn list(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(number): Path<String>,
+    Path(number): Path<OrderNumber>,
 ) -> Result<axum::Json<OrderPaymentsDto>, Problem> {
-    let number = fields::order_number(&number)?;
     let seen = state.app.order_payments(&caller, &number).await?;
     Ok(axum::Json(OrderPaymentsDto::from(&seen)))
 }
@@ -162,11 +160,9 @@ pub(crate) async fn list(
 pub(crate) async fn settle(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(id): Path<String>,
+    Path(id): Path<PaymentId>,
     Json(input): Json<SettleInput>,
 ) -> Result<axum::Json<PaymentUpdateDto>, Problem> {
-    let id = PaymentId::parse(&id)
-        .map_err(|_| Problem::not_found(format!("payment {id} does not exist")))?;
     let outcome = match input.outcome {
         SettlementInput::Succeeded => PaymentOutcome::Succeeded,
         SettlementInput::Failed => PaymentOutcome::Failed {

@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{delete, get, patch, post, put};
 use axum::Router;
 use domain::ids::{AdresseId, SocieteId, TiersId};
-use domain::order::{Commande, OrderSource, OrderState, Reason};
+use domain::order::{Commande, OrderNumber, OrderSource, OrderState, Reason};
 use domain::payment::payment_state;
 use ports::{OrderQuery, Paging};
 use serde::{Deserialize, Serialize};
@@ -171,9 +171,8 @@ pub(crate) async fn create_draft(
 pub(crate) async fn show(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(number): Path<String>,
+    Path(number): Path<OrderNumber>,
 ) -> Result<axum::Json<OrderDto>, Problem> {
-    let number = fields::order_number(&number)?;
     let seen = state.app.order_payments(&caller, &number).await?;
     Ok(axum::Json(OrderDto::new(&seen.order, seen.summary.state)))
 }
@@ -368,10 +367,9 @@ pub struct ValidateInput {
 pub(crate) async fn validate(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(number): Path<String>,
+    Path(number): Path<OrderNumber>,
     Json(input): Json<ValidateInput>,
 ) -> Result<axum::Json<OrderDto>, Problem> {
-    let number = fields::order_number(&number)?;
     let reason = input
         .reason
         .as_deref()
@@ -401,10 +399,9 @@ macro_rules! state_change {
         pub(crate) async fn $name(
             State(state): State<AppState>,
             Authenticated(caller): Authenticated,
-            Path(number): Path<String>,
+            Path(number): Path<OrderNumber>,
             Json(input): Json<ReasonInput>,
         ) -> Result<axum::Json<OrderDto>, Problem> {
-            let number = fields::order_number(&number)?;
             let order = state.app.$method(&caller, &number, input.reason()?).await?;
             Ok(axum::Json(order_dto(&state, &order).await?))
         }
@@ -450,10 +447,9 @@ pub struct DeliveryDateInput {
 pub(crate) async fn reschedule(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(number): Path<String>,
+    Path(number): Path<OrderNumber>,
     Json(input): Json<DeliveryDateInput>,
 ) -> Result<axum::Json<OrderDto>, Problem> {
-    let number = fields::order_number(&number)?;
     let format = time::macros::format_description!("[year]-[month]-[day]");
     let date = Date::parse(&input.planned_delivery, &format)
         .map_err(|_| Problem::invalid("planned_delivery", "expected a date such as 2026-05-20"))?;
@@ -486,10 +482,9 @@ pub struct PartiesInput {
 pub(crate) async fn change_parties(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(number): Path<String>,
+    Path(number): Path<OrderNumber>,
     Json(input): Json<PartiesInput>,
 ) -> Result<axum::Json<OrderDto>, Problem> {
-    let number = fields::order_number(&number)?;
     let tiers = |t: &Option<String>, n: &str| {
         t.as_deref()
             .map(|t| fields::id(t, n, TiersId::parse))
@@ -533,10 +528,9 @@ pub struct DiscountInput {
 pub(crate) async fn set_discount(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(number): Path<String>,
+    Path(number): Path<OrderNumber>,
     Json(input): Json<DiscountInput>,
 ) -> Result<axum::Json<OrderDto>, Problem> {
-    let number = fields::order_number(&number)?;
     let discount = fields::amount(Some(&input.global_discount), "global_discount")?;
     let order = state
         .app
@@ -556,10 +550,9 @@ pub(crate) async fn set_discount(
 pub(crate) async fn add_line(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(number): Path<String>,
+    Path(number): Path<OrderNumber>,
     Json(input): Json<LineInput>,
 ) -> Result<axum::Json<OrderDto>, Problem> {
-    let number = fields::order_number(&number)?;
     let line = app::orders::LineRequest {
         article: fields::article(&input.article, "article")?,
         quantity: fields::quantity(input.quantity, "quantity")?,
@@ -588,10 +581,9 @@ pub struct QuantityInput {
 pub(crate) async fn change_line(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path((number, position)): Path<(String, u32)>,
+    Path((number, position)): Path<(OrderNumber, u32)>,
     Json(input): Json<QuantityInput>,
 ) -> Result<axum::Json<OrderDto>, Problem> {
-    let number = fields::order_number(&number)?;
     let quantity = fields::quantity(input.quantity, "quantity")?;
     let order = state
         .app
@@ -610,9 +602,8 @@ pub(crate) async fn change_line(
 pub(crate) async fn remove_line(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path((number, position)): Path<(String, u32)>,
+    Path((number, position)): Path<(OrderNumber, u32)>,
 ) -> Result<axum::Json<OrderDto>, Problem> {
-    let number = fields::order_number(&number)?;
     let order = state
         .app
         .remove_draft_line(&caller, &number, position)
