@@ -1,11 +1,13 @@
 //! The OpenAPI 3.1 document, generated from the handlers' annotations, at
-//! `/api/v1/openapi.json`, and an interactive viewer of it at `/docs`.
+//! `/api/v1/openapi.json`, and an interactive viewer of it at `/docs` (Swagger UI, served
+//! from the binary: nothing is loaded from another site).
 
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
-use utoipa_scalar::{Scalar, Servable};
 
 use super::{auth, carts, catalogue, health, invoices, orders, outbox, parties, payments};
 use crate::AppState;
@@ -71,5 +73,57 @@ pub(super) fn routes() -> Router<AppState> {
             "/api/v1/openapi.json",
             get(|| async { axum::Json(ApiDoc::openapi()) }),
         )
-        .merge(Scalar::with_url("/docs", ApiDoc::openapi()))
+        .route("/docs", get(|| async { viewer_page() }))
+        .route(
+            "/docs/viewer.js",
+            get(|| async { asset(VIEWER_JS, "text/javascript; charset=utf-8") }),
+        )
+        .route(
+            "/docs/swagger-ui-bundle.js",
+            get(|| async { asset(SWAGGER_UI_JS, "text/javascript; charset=utf-8") }),
+        )
+        .route(
+            "/docs/swagger-ui.css",
+            get(|| async { asset(SWAGGER_UI_CSS, "text/css; charset=utf-8") }),
+        )
+}
+
+/// The viewer's page and the script that starts it (ours).
+const VIEWER_HTML: &[u8] = include_bytes!("../../assets/docs/index.html");
+const VIEWER_JS: &[u8] = include_bytes!("../../assets/docs/viewer.js");
+/// Swagger UI, vendored unchanged from npm (`assets/swagger-ui/README.md` says which
+/// version, with its licence).
+const SWAGGER_UI_JS: &[u8] = include_bytes!("../../assets/swagger-ui/swagger-ui-bundle.js");
+const SWAGGER_UI_CSS: &[u8] = include_bytes!("../../assets/swagger-ui/swagger-ui.css");
+
+/// The page may only run the scripts and styles served here and call this API: a
+/// browser refuses anything from another site. Swagger UI sets inline styles and draws
+/// its icons as data URIs.
+const VIEWER_POLICY: &str =
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+                             img-src 'self' data:; font-src 'self' data:; connect-src 'self'; \
+                             base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+fn viewer_page() -> Response {
+    let mut response = asset(VIEWER_HTML, "text/html; charset=utf-8");
+    response.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(VIEWER_POLICY),
+    );
+    response
+}
+
+/// A file of the viewer; it changes only with the binary, so browsers may keep it a day.
+fn asset(body: &'static [u8], content_type: &'static str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=86400"),
+            ),
+        ],
+        body,
+    )
+        .into_response()
 }
