@@ -1,6 +1,6 @@
 //! `oms-api`: reads the configuration, opens (and migrates) the database, and serves the
-//! HTTP API until SIGINT or SIGTERM, finishing the requests in flight. Beside it runs the
-//! outbox worker (unless `OMS_OUTBOX_WORKER=off`): it issues invoices and credit notes and
+//! shop's pages at `/` and the HTTP API under `/api/v1` until SIGINT or SIGTERM, finishing
+//! the requests in flight. Beside it runs the outbox worker (unless `OMS_OUTBOX_WORKER=off`): it issues invoices and credit notes and
 //! sends the emails, and finishes its pass before the process ends.
 
 use std::process::ExitCode;
@@ -41,7 +41,7 @@ async fn run() -> Result<(), String> {
     tracing::info!(
         address = %address,
         database = %setup::redact(&config.database_url),
-        "serving the API under /api/v1"
+        "serving the shop at / and the API under /api/v1"
     );
     if !config.seller_configured {
         tracing::warn!(
@@ -73,15 +73,16 @@ async fn run() -> Result<(), String> {
             None
         }
     };
-    let served = http_api::serve(
-        listener,
+    let pages = web::router(app.clone(), web::Settings::from_env());
+    let router = http_api::app_with_pages(
         http_api::AppState { app },
         http_api::ServerSettings::default(),
-        async move {
-            shutdown_signal().await;
-            let _ = stop.send(true);
-        },
-    )
+        pages,
+    );
+    let served = http_api::serve_router(listener, router, async move {
+        shutdown_signal().await;
+        let _ = stop.send(true);
+    })
     .await;
     if let Some(worker) = worker {
         let _ = worker.await;

@@ -26,6 +26,8 @@ pub struct CartLine {
     pub quantity: Quantity,
     /// Whether the stock covers the quantity now (it is taken only when the order is placed).
     pub in_stock: bool,
+    /// The article's VAT rate today.
+    pub vat_rate: domain::vat::VatRate,
 }
 
 /// A cart with its lines and its totals at today's prices.
@@ -360,6 +362,7 @@ async fn view(tx: &mut dyn Transaction, cart: Cart) -> Result<CartView, AppError
             article: article.clone(),
             quantity: item.quantity,
             in_stock: article.stock >= item.quantity.get(),
+            vat_rate: rate,
         });
     }
     let pricing = if inputs.is_empty() {

@@ -52,6 +52,7 @@ pub mod parties;
 mod party_links;
 pub mod payments;
 pub mod quotes;
+pub mod storefront;
 
 use std::sync::Arc;
 

@@ -16,6 +16,6 @@ mod server;
 pub mod state;
 
 pub use routes::openapi::ApiDoc;
-pub use routes::router;
-pub use server::{serve, ServerSettings};
+pub use routes::{router, router_with_pages};
+pub use server::{app, app_with_pages, serve, serve_router, ServerSettings};
 pub use state::AppState;

@@ -36,7 +36,17 @@ impl Default for ServerSettings {
 
 /// The API with the layers every request goes through.
 pub fn app(state: AppState, settings: ServerSettings) -> Router {
-    crate::router(state)
+    layered(crate::router(state), settings)
+}
+
+/// The API and other pages beside it (see [`crate::router_with_pages`]), with the layers
+/// every request goes through.
+pub fn app_with_pages(state: AppState, settings: ServerSettings, pages: Router) -> Router {
+    layered(crate::router_with_pages(state, pages), settings)
+}
+
+fn layered(router: Router, settings: ServerSettings) -> Router {
+    router
         .layer(DefaultBodyLimit::max(settings.body_limit))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -72,7 +82,20 @@ pub async fn serve(
     settings: ServerSettings,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state, settings))
+    serve_router(listener, app(state, settings), shutdown).await
+}
+
+/// Serves a router made by [`app`] or [`app_with_pages`] on `listener` until `shutdown`
+/// completes, then waits for the requests in flight to finish.
+///
+/// # Errors
+/// The I/O error that stopped the server.
+pub async fn serve_router(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router)
         .with_graceful_shutdown(shutdown)
         .await
 }

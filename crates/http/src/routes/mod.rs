@@ -13,6 +13,7 @@ mod parties;
 mod payments;
 
 use axum::http::StatusCode;
+use axum::response::IntoResponse;
 use axum::Router;
 
 use crate::problem::Problem;
@@ -20,6 +21,32 @@ use crate::AppState;
 
 /// The whole API over a state, without the server's layers (tests call it directly).
 pub fn router(state: AppState) -> Router {
+    api(state).fallback(api_not_found)
+}
+
+/// The API, and other pages (the shop) at every address outside `/api/`: an unknown
+/// address under `/api/` is still answered by the API, as a problem.
+pub fn router_with_pages(state: AppState, pages: Router) -> Router {
+    api(state).fallback(move |request: axum::extract::Request| {
+        let pages = pages.clone();
+        async move {
+            let path = request.uri().path();
+            if path == "/api" || path.starts_with("/api/") {
+                return api_not_found().await.into_response();
+            }
+            match tower::ServiceExt::oneshot(pages, request).await {
+                Ok(response) => response,
+                Err(never) => match never {},
+            }
+        }
+    })
+}
+
+async fn api_not_found() -> Problem {
+    Problem::not_found("nothing at this address; the API is under /api/v1, its description at /api/v1/openapi.json")
+}
+
+fn api(state: AppState) -> Router {
     Router::new()
         .merge(health::routes())
         .merge(orders::routes())
@@ -31,9 +58,12 @@ pub fn router(state: AppState) -> Router {
         .merge(invoices::routes())
         .merge(outbox::routes())
         .merge(openapi::routes())
-        .fallback(|| async { Problem::not_found("nothing at this address; the API is under /api/v1, its description at /api/v1/openapi.json") })
         .method_not_allowed_fallback(|| async {
-            Problem::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this address does not take this method")
+            Problem::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "this address does not take this method",
+            )
         })
         .with_state(state)
 }

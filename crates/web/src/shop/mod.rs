@@ -1,0 +1,31 @@
+//! The shop: one module per area, each with its handlers and its view types; templates in
+//! `templates/shop/`.
+
+mod account;
+mod cart;
+mod catalogue;
+mod forms;
+
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::WebState;
+
+pub fn routes() -> Router<WebState> {
+    Router::new()
+        .route("/", get(catalogue::search))
+        .route("/article/{reference}", get(catalogue::article))
+        .route("/panier", get(cart::show))
+        .route("/panier/ajouter", post(cart::add))
+        .route("/panier/quantite", post(cart::set_quantity))
+        .route("/panier/retirer", post(cart::remove))
+        .route("/panier/vider", post(cart::empty))
+        .route("/panier/remplir", get(cart::fill_form).post(cart::fill))
+        .route("/connexion", get(account::login_form).post(account::login))
+        .route(
+            "/inscription",
+            get(account::signup_form).post(account::signup),
+        )
+        .route("/deconnexion", post(account::logout))
+        .route("/compte", get(account::show))
+}

@@ -1,0 +1,609 @@
+//! The shop's pages through the same router `oms-api` serves (the API beside them), over a
+//! fresh SQLite database, with a small browser of our own: it keeps cookies and sends each
+//! form with the token its page carried.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use app::{App, Caller, Settings};
+use axum::body::Body;
+use axum::http::{header, HeaderMap, Method, Request, StatusCode};
+use axum::Router;
+use domain::catalogue::{ArticleDetails, ArticleReference, Designation};
+use domain::money::{Quantity, UnitPrice};
+use domain::order::{Actor, SiteCode};
+use domain::party::CompanyName;
+use domain::vat::{VatCode, VatCodeId, VatLabel, VatRate};
+use http_body_util::BodyExt;
+use ports::MockPasswordHasher;
+use tower::ServiceExt;
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+fn d(s: &str) -> rust_decimal::Decimal {
+    s.parse().unwrap()
+}
+
+fn fast_hasher() -> Arc<MockPasswordHasher> {
+    let mut hasher = MockPasswordHasher::new();
+    hasher
+        .expect_hash()
+        .returning(|p| Ok(format!("hashed:{p}")));
+    hasher
+        .expect_verify()
+        .returning(|p, h| h == format!("hashed:{p}"));
+    Arc::new(hasher)
+}
+
+/// The shop and the API over a fresh database: the online site, two VAT codes, articles.
+async fn shop() -> (App, Router) {
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let nanos = time::OffsetDateTime::now_utc().unix_timestamp_nanos();
+    let path = std::env::temp_dir().join(format!(
+        "oms-app-test-web-{}-{n}-{nanos}.db",
+        std::process::id()
+    ));
+    let db = store_sqlite::SqliteDatabase::open(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
+    let app = App::new(
+        Arc::new(db),
+        Arc::new(app::system::SystemClock),
+        Arc::new(app::system::UuidIds),
+        Settings::default(),
+    )
+    .with_hasher(fast_hasher());
+    app.ensure_site(
+        &Caller::system(),
+        &SiteCode::new("WEB").unwrap(),
+        &CompanyName::new("Boutique").unwrap(),
+    )
+    .await
+    .unwrap();
+    let staff = Caller::staff(Actor::new("setup").unwrap());
+    for (code, rate, default) in [("NORMAL", "20", true), ("REDUIT", "5.5", false)] {
+        app.save_vat_code(
+            &staff,
+            &VatCode {
+                code: VatCodeId::new(code).unwrap(),
+                label: VatLabel::new(code).unwrap(),
+                rate: VatRate::new(d(rate)).unwrap(),
+                is_default: default,
+            },
+        )
+        .await
+        .unwrap();
+    }
+    let articles = [
+        (
+            "VIS-M6",
+            "Vis à tête hexagonale M6, acier zingué",
+            "12.50",
+            None,
+            None,
+            10,
+        ),
+        (
+            "LIVRE-01",
+            "Livre « Le bricolage facile »",
+            "4.99",
+            Some("REDUIT"),
+            None,
+            5,
+        ),
+        (
+            "PERC-18V",
+            "Perceuse sans fil 18 V",
+            "89.90",
+            None,
+            Some(2),
+            3,
+        ),
+    ];
+    for (reference, designation, price, vat, max, stock) in articles {
+        app.create_article(
+            &staff,
+            &ArticleDetails {
+                reference: ArticleReference::new(reference).unwrap(),
+                designation: Designation::new(designation).unwrap(),
+                unit_price: UnitPrice::new(d(price)).unwrap(),
+                vat_code: vat.map(|v| VatCodeId::new(v).unwrap()),
+                min_quantity: Quantity::new(1).unwrap(),
+                max_per_order: max.map(|m| Quantity::new(m).unwrap()),
+            },
+            stock,
+        )
+        .await
+        .unwrap();
+    }
+    let pages = web::router(app.clone(), web::Settings::plain_http());
+    let router = http_api::router_with_pages(http_api::AppState { app: app.clone() }, pages);
+    (app, router)
+}
+
+/// A browser: its cookies, and the last page's form token.
+struct Browser {
+    router: Router,
+    cookies: HashMap<String, String>,
+    csrf: String,
+}
+
+#[derive(Debug)]
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    text: String,
+}
+
+impl Answer {
+    fn location(&self) -> &str {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    fn set_cookie(&self, name: &str) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with(&format!("{name}=")))
+            .map(str::to_owned)
+    }
+}
+
+fn form_body(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .map(|(k, v)| format!("{k}={}", web_encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn web_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+impl Browser {
+    fn new(router: &Router) -> Self {
+        Browser {
+            router: router.clone(),
+            cookies: HashMap::new(),
+            csrf: String::new(),
+        }
+    }
+
+    async fn send(&mut self, request: Request<Body>) -> Answer {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        for value in headers.get_all(header::SET_COOKIE) {
+            let text = value.to_str().unwrap();
+            let pair = text.split(';').next().unwrap();
+            let (name, value) = pair.split_once('=').unwrap();
+            if value.is_empty() {
+                self.cookies.remove(name);
+            } else {
+                self.cookies.insert(name.to_owned(), value.to_owned());
+            }
+        }
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        if let Some(at) = text.find("name=\"csrf\" value=\"") {
+            let rest = &text[at + 19..];
+            self.csrf = rest[..rest.find('"').unwrap()].to_owned();
+        }
+        Answer {
+            status,
+            headers,
+            text,
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    async fn get(&mut self, uri: &str) -> Answer {
+        let request = Request::builder()
+            .uri(uri)
+            .header(header::COOKIE, self.cookie_header())
+            .header(header::HOST, "shop.test")
+            .body(Body::empty())
+            .unwrap();
+        self.send(request).await
+    }
+
+    /// Posts a form as the shop's own page would: same origin, with the page's token.
+    async fn post(&mut self, uri: &str, fields: &[(&str, &str)]) -> Answer {
+        let csrf = self.csrf.clone();
+        let mut all = vec![("csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.post_raw(uri, &form_body(&all), Some("same-origin"))
+            .await
+    }
+
+    async fn post_raw(&mut self, uri: &str, body: &str, fetch_site: Option<&str>) -> Answer {
+        let mut builder = Request::builder()
+            .method(Method::POST)
+            .uri(uri)
+            .header(header::COOKIE, self.cookie_header())
+            .header(header::HOST, "shop.test")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(site) = fetch_site {
+            builder = builder.header("sec-fetch-site", site);
+        }
+        self.send(builder.body(Body::from(body.to_owned())).unwrap())
+            .await
+    }
+}
+
+#[tokio::test]
+async fn the_catalogue_shows_prices_with_and_without_tax_and_finds_words_whatever_the_accents() {
+    let (_app, router) = shop().await;
+    let mut browser = Browser::new(&router);
+    let page = browser.get("/").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+    assert!(page.text.contains("<html lang=\"fr\">"));
+    assert!(page.text.contains("3 articles"), "{}", page.text);
+    // 12.50 HT at 20 % is 15.00 TTC; 4.99 at 5.5 % is 5.26 TTC.
+    assert!(page.text.contains("12,50\u{a0}€ HT"), "{}", page.text);
+    assert!(page.text.contains("15,00\u{a0}€ TTC"));
+    assert!(page.text.contains("5,26\u{a0}€ TTC"));
+    assert!(page.text.contains("TVA 5,5\u{a0}%"));
+    assert!(page.text.contains("au plus 2 par commande"));
+    assert!(page.text.contains("Plus que 3 en stock"));
+
+    let found = browser.get("/?q=TETE%20zingue").await;
+    assert!(
+        found.text.contains("1 article pour « TETE zingue »"),
+        "{}",
+        found.text
+    );
+    assert!(found.text.contains("VIS-M6"));
+    assert!(!found.text.contains("PERC-18V"));
+    let by_reference = browser.get("/?q=perc-18").await;
+    assert!(by_reference.text.contains("Perceuse sans fil"));
+    let none = browser.get("/?q=tournevis").await;
+    assert!(none.text.contains("Aucun article ne correspond"));
+    // A page past the end is empty, never an error; a page number that is not one is 1.
+    let far = browser.get("/?page=9").await;
+    assert_eq!(far.status, StatusCode::OK);
+    let odd = browser.get("/?page=abc").await;
+    assert!(odd.text.contains("page 1 sur 1"));
+
+    let article = browser.get("/article/vis-m6").await;
+    assert_eq!(article.status, StatusCode::OK);
+    assert!(article
+        .text
+        .contains("<h1>Vis à tête hexagonale M6, acier zingué</h1>"));
+    let missing = browser.get("/article/NOPE").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.text.contains("Page introuvable"));
+}
+
+#[tokio::test]
+async fn a_guest_fills_changes_and_empties_a_cart_kept_by_a_cookie() {
+    let (_app, router) = shop().await;
+    let mut browser = Browser::new(&router);
+    browser.get("/").await;
+    let added = browser
+        .post(
+            "/panier/ajouter",
+            &[("reference", "VIS-M6"), ("quantite", "2")],
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.text);
+    assert_eq!(added.location(), "/panier");
+    let cart_cookie = added
+        .set_cookie("oms_cart")
+        .expect("the guest's cart cookie");
+    assert!(cart_cookie.contains("HttpOnly") && cart_cookie.contains("SameSite=Lax"));
+    browser
+        .post(
+            "/panier/ajouter",
+            &[("reference", "LIVRE-01"), ("quantite", "1")],
+        )
+        .await;
+    let cart = browser.get("/panier").await;
+    assert!(cart.text.contains("L’article a été ajouté à votre panier."));
+    // 2 x 12.50 = 25.00 HT at 20 % (5.00); 4.99 at 5.5 % (0.27): 29.99 HT, 35.26 TTC.
+    assert!(
+        cart.text.contains("TVA 20\u{a0}% sur 25,00\u{a0}€"),
+        "{}",
+        cart.text
+    );
+    assert!(cart.text.contains("TVA 5,5\u{a0}% sur 4,99\u{a0}€"));
+    assert!(cart.text.contains("29,99\u{a0}€"));
+    assert!(cart.text.contains("35,26\u{a0}€"));
+    // The message is shown once.
+    let again = browser.get("/panier").await;
+    assert!(!again.text.contains("L’article a été ajouté"));
+
+    let changed = browser
+        .post(
+            "/panier/quantite",
+            &[("reference", "VIS-M6"), ("quantite", "1")],
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::SEE_OTHER);
+    let cart = browser.get("/panier").await;
+    assert!(
+        cart.text.contains("TVA 20\u{a0}% sur 12,50\u{a0}€"),
+        "{}",
+        cart.text
+    );
+    let bad = browser
+        .post(
+            "/panier/quantite",
+            &[("reference", "VIS-M6"), ("quantite", "zéro")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text.contains("Quantité"), "{}", bad.text);
+    browser.get("/panier").await;
+    browser
+        .post("/panier/retirer", &[("reference", "VIS-M6")])
+        .await;
+    let cart = browser.get("/panier").await;
+    assert!(!cart.text.contains("Réf. VIS-M6"));
+    assert!(cart.text.contains("Réf. LIVRE-01"));
+    browser.post("/panier/vider", &[]).await;
+    let cart = browser.get("/panier").await;
+    assert!(cart.text.contains("Votre panier est vide."));
+}
+
+#[tokio::test]
+async fn forms_from_another_site_or_without_their_token_are_refused() {
+    let (_app, router) = shop().await;
+    let mut browser = Browser::new(&router);
+    browser.get("/").await;
+    let token = browser.csrf.clone();
+    assert_eq!(token.len(), 64);
+    let body = form_body(&[("reference", "VIS-M6"), ("quantite", "1")]);
+    let without = browser
+        .post_raw("/panier/ajouter", &body, Some("same-origin"))
+        .await;
+    assert_eq!(without.status, StatusCode::FORBIDDEN);
+    assert!(without.text.contains("Action refusée"));
+    let with_token = form_body(&[("csrf", &token), ("reference", "VIS-M6"), ("quantite", "1")]);
+    let cross = browser
+        .post_raw("/panier/ajouter", &with_token, Some("cross-site"))
+        .await;
+    assert_eq!(cross.status, StatusCode::FORBIDDEN);
+    let other_visitor = {
+        let mut other = Browser::new(&router);
+        other.get("/").await;
+        other
+            .post_raw("/panier/ajouter", &with_token, Some("same-origin"))
+            .await
+    };
+    assert_eq!(
+        other_visitor.status,
+        StatusCode::FORBIDDEN,
+        "a token is its visitor's"
+    );
+    let cart = browser.get("/panier").await;
+    assert!(
+        cart.text.contains("Votre panier est vide."),
+        "nothing was added"
+    );
+    let ok = browser.post_raw("/panier/ajouter", &with_token, None).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn signing_up_keeps_the_guests_cart_and_logging_in_again_finds_it() {
+    let (_app, router) = shop().await;
+    let mut browser = Browser::new(&router);
+    browser.get("/").await;
+    browser
+        .post(
+            "/panier/ajouter",
+            &[("reference", "LIVRE-01"), ("quantite", "2")],
+        )
+        .await;
+    browser.get("/inscription").await;
+    let refused = browser
+        .post(
+            "/inscription",
+            &[
+                ("nom", "Dupont"),
+                ("email", "pas-un-email"),
+                ("adresse", "3 rue des Lilas"),
+                ("code_postal", "69003"),
+                ("ville", "Lyon"),
+                ("mot_de_passe", "un secret assez long"),
+                ("confirmation", "autre chose"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.text.contains("id=\"email-erreur\""),
+        "{}",
+        refused.text
+    );
+    assert!(refused
+        .text
+        .contains("Les deux mots de passe ne sont pas identiques."));
+    assert!(
+        refused.text.contains("value=\"3 rue des Lilas\""),
+        "what was typed is kept"
+    );
+    let created = browser
+        .post(
+            "/inscription",
+            &[
+                ("prenom", "Marie"),
+                ("nom", "Dupont"),
+                ("email", "marie@example.fr"),
+                ("adresse", "3 rue des Lilas"),
+                ("code_postal", "69003"),
+                ("ville", "Lyon"),
+                ("mot_de_passe", "un secret assez long"),
+                ("confirmation", "un secret assez long"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.text);
+    let session = created.set_cookie("oms_session").expect("a session cookie");
+    assert!(session.contains("HttpOnly") && session.contains("SameSite=Lax"));
+    assert!(!session.contains("Secure"), "plain HTTP here");
+    assert!(created
+        .set_cookie("oms_cart")
+        .is_some_and(|c| c.contains("Max-Age=0")));
+    let cart = browser.get("/panier").await;
+    assert!(cart.text.contains("Réf. LIVRE-01"), "{}", cart.text);
+    let account = browser.get("/compte").await;
+    assert!(account.text.contains("marie@example.fr"));
+    assert!(account.text.contains("69003 Lyon"), "{}", account.text);
+
+    browser.post("/deconnexion", &[]).await;
+    let cart = browser.get("/panier").await;
+    assert!(
+        cart.text.contains("Votre panier est vide."),
+        "a guest again"
+    );
+    browser.get("/connexion").await;
+    let logged = browser
+        .post(
+            "/connexion",
+            &[
+                ("email", "marie@example.fr"),
+                ("mot_de_passe", "un secret assez long"),
+            ],
+        )
+        .await;
+    assert_eq!(logged.status, StatusCode::SEE_OTHER, "{}", logged.text);
+    assert_eq!(logged.location(), "/");
+    let cart = browser.get("/panier").await;
+    assert!(
+        cart.text.contains("Réf. LIVRE-01"),
+        "the account kept the cart"
+    );
+}
+
+#[tokio::test]
+async fn repeated_failed_logins_are_slowed_and_no_redirect_leaves_the_shop() {
+    let (_app, router) = shop().await;
+    let mut browser = Browser::new(&router);
+    browser.get("/connexion?suite=https://evil.example").await;
+    assert!(browser.csrf.len() == 64);
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        let answer = browser
+            .post(
+                "/connexion",
+                &[
+                    ("email", "nobody@example.fr"),
+                    ("mot_de_passe", "guess"),
+                    ("suite", "https://evil.example"),
+                ],
+            )
+            .await;
+        statuses.push(answer.status.as_u16());
+        if answer.status == StatusCode::TOO_MANY_REQUESTS {
+            assert!(
+                answer.text.contains("Trop de tentatives"),
+                "{}",
+                answer.text
+            );
+        } else {
+            assert!(answer.text.contains("E-mail ou mot de passe incorrect."));
+            assert!(!answer.text.contains("evil.example"));
+        }
+    }
+    assert_eq!(statuses, [422, 422, 422, 429]);
+}
+
+#[tokio::test]
+async fn a_link_fills_the_cart_once_its_button_is_pressed() {
+    let (_app, router) = shop().await;
+    let mut browser = Browser::new(&router);
+    let page = browser
+        .get("/panier/remplir?articles=VIS-M6:3,LIVRE-01:1")
+        .await;
+    assert!(page.text.contains("3 × Vis à tête"), "{}", page.text);
+    let cart = browser.get("/panier").await;
+    assert!(
+        cart.text.contains("Votre panier est vide."),
+        "the link alone adds nothing"
+    );
+    browser
+        .get("/panier/remplir?articles=VIS-M6:3,LIVRE-01:1")
+        .await;
+    let filled = browser
+        .post("/panier/remplir", &[("articles", "VIS-M6:3,LIVRE-01:1")])
+        .await;
+    assert_eq!(filled.status, StatusCode::SEE_OTHER);
+    let cart = browser.get("/panier").await;
+    assert!(
+        cart.text.contains("TVA 20\u{a0}% sur 37,50\u{a0}€"),
+        "{}",
+        cart.text
+    );
+    let unknown = browser.get("/panier/remplir?articles=NOPE:1").await;
+    assert!(unknown.text.contains("article inconnu"));
+    assert!(!unknown.text.contains("action=\"/panier/remplir\""));
+}
+
+#[tokio::test]
+async fn the_pages_and_the_api_share_one_router_and_assets_are_cached_long() {
+    let (_app, router) = shop().await;
+    let mut browser = Browser::new(&router);
+    let home = browser.get("/").await;
+    let at = home.text.find("href=\"/static/shop.").unwrap();
+    let rest = &home.text[at + 6..];
+    let css = &rest[..rest.find('"').unwrap()];
+    let sheet = browser.get(css).await;
+    assert_eq!(sheet.status, StatusCode::OK);
+    assert_eq!(
+        sheet.headers.get(header::CACHE_CONTROL).unwrap(),
+        "public, max-age=31536000, immutable"
+    );
+    assert!(sheet.text.contains("@media"));
+    assert_eq!(
+        browser.get("/static/shop.0000.css").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        home.headers.get(header::CACHE_CONTROL).unwrap(),
+        "no-store",
+        "pages carry tokens"
+    );
+    let health = browser.get("/health").await;
+    assert_eq!(health.status, StatusCode::OK);
+    let api_missing = browser.get("/api/v1/nothing").await;
+    assert_eq!(api_missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        api_missing.headers.get(header::CONTENT_TYPE).unwrap(),
+        "application/problem+json"
+    );
+    let page_missing = browser.get("/nulle-part").await;
+    assert_eq!(page_missing.status, StatusCode::NOT_FOUND);
+    assert!(page_missing.text.contains("Page introuvable"));
+    assert!(page_missing
+        .headers
+        .get(header::CONTENT_TYPE)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+}
