@@ -16,6 +16,8 @@ pub const CART: &str = "oms_cart";
 pub const VISITOR: &str = "oms_visitor";
 /// The short message to show on the next page (a key of [`crate::words::Flash`]).
 pub const FLASH: &str = "oms_flash";
+/// The addresses chosen during checkout, kept until the order is placed.
+pub const CHECKOUT: &str = "oms_checkout";
 
 /// The name a cookie goes by: with the `__Host-` prefix over HTTPS.
 pub fn name(base: &str, secure: bool) -> String {

@@ -2,6 +2,9 @@
 //! carried to the next page, the titles and explanations of the error pages, the names of
 //! states. The static words of each page are in its template, one per page.
 
+use domain::order::OrderState;
+use domain::payment::OrderPaymentState;
+
 /// A short message shown once on the next page, after a form was sent. Only its key
 /// travels (in a cookie): never a visitor's text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,11 +19,12 @@ pub enum Flash {
     SignedUp,
     PaymentDeclined,
     PaymentUnderWay,
+    PaymentDone,
     OrderPlaced,
 }
 
 impl Flash {
-    const ALL: [Flash; 11] = [
+    const ALL: [Flash; 12] = [
         Flash::AddedToCart,
         Flash::CartChanged,
         Flash::RemovedFromCart,
@@ -31,6 +35,7 @@ impl Flash {
         Flash::SignedUp,
         Flash::PaymentDeclined,
         Flash::PaymentUnderWay,
+        Flash::PaymentDone,
         Flash::OrderPlaced,
     ];
 
@@ -47,6 +52,7 @@ impl Flash {
             Flash::SignedUp => "signed",
             Flash::PaymentDeclined => "declined",
             Flash::PaymentUnderWay => "paying",
+            Flash::PaymentDone => "paid",
             Flash::OrderPlaced => "placed",
         }
     }
@@ -71,7 +77,8 @@ impl Flash {
             Flash::PaymentUnderWay => {
                 "Votre paiement est accepté ; sa confirmation par la banque est en cours."
             }
-            Flash::OrderPlaced => "Votre commande est enregistrée.",
+            Flash::PaymentDone => "Votre paiement est accepté. Merci pour votre commande !",
+            Flash::OrderPlaced => "Votre commande est enregistrée : il reste à la payer.",
         }
     }
 
@@ -127,6 +134,26 @@ pub fn field_label(field: &str) -> &'static str {
         "billing_address" => "Adresse de facturation",
         "cart" => "Panier",
         _ => "Saisie",
+    }
+}
+
+/// An order's state.
+pub fn order_state(state: OrderState) -> &'static str {
+    match state {
+        OrderState::Draft => "Brouillon",
+        OrderState::Validated => "Confirmée",
+        OrderState::Fulfilled => "Expédiée",
+        OrderState::Cancelled => "Annulée",
+        OrderState::Deleted => "Supprimée",
+    }
+}
+
+/// An order's payment state.
+pub fn payment_state(state: OrderPaymentState) -> &'static str {
+    match state {
+        OrderPaymentState::AwaitingPayment => "En attente de paiement",
+        OrderPaymentState::Paid => "Payée",
+        OrderPaymentState::LastPaymentFailed => "Dernier paiement refusé",
     }
 }
 

@@ -8,6 +8,8 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
+use app::catalogue::ArticleKey;
+use app::payments::{CallbackSecret, TestCardProvider};
 use app::{App, Caller, Settings};
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
@@ -38,6 +40,11 @@ fn fast_hasher() -> Arc<MockPasswordHasher> {
     Arc::new(hasher)
 }
 
+/// The test card processor, with a secret the tests know, to play its callbacks.
+fn processor() -> TestCardProvider {
+    TestCardProvider::new(CallbackSecret::new("a secret of the tests, 16+").unwrap())
+}
+
 /// The shop and the API over a fresh database: the online site, two VAT codes, articles.
 async fn shop() -> (App, Router) {
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
@@ -55,7 +62,8 @@ async fn shop() -> (App, Router) {
         Arc::new(app::system::UuidIds),
         Settings::default(),
     )
-    .with_hasher(fast_hasher());
+    .with_hasher(fast_hasher())
+    .with_payment_provider(Arc::new(processor()));
     app.ensure_site(
         &Caller::system(),
         &SiteCode::new("WEB").unwrap(),
@@ -606,4 +614,260 @@ async fn the_pages_and_the_api_share_one_router_and_assets_are_cached_long() {
         .to_str()
         .unwrap()
         .starts_with("text/html"));
+}
+
+/// Signs up through the pages, with a cart of `items` filled as a guest first.
+async fn customer(router: &Router, email: &str, items: &[(&str, &str)]) -> Browser {
+    let mut browser = Browser::new(router);
+    browser.get("/").await;
+    for (reference, quantity) in items {
+        let added = browser
+            .post(
+                "/panier/ajouter",
+                &[("reference", reference), ("quantite", quantity)],
+            )
+            .await;
+        assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.text);
+    }
+    browser.get("/inscription?suite=commande").await;
+    let created = browser
+        .post(
+            "/inscription",
+            &[
+                ("prenom", "Marie"),
+                ("nom", "Dupont"),
+                ("email", email),
+                ("adresse", "3 rue des Lilas"),
+                ("code_postal", "69003"),
+                ("ville", "Lyon"),
+                ("mot_de_passe", "un secret assez long"),
+                ("confirmation", "un secret assez long"),
+                ("suite", "commande"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.text);
+    assert_eq!(created.location(), "/commande/livraison");
+    browser
+}
+
+/// Goes through the steps to the summary, the billing address the delivery's.
+async fn to_summary(browser: &mut Browser) -> Answer {
+    let delivery = browser.get("/commande/livraison").await;
+    assert_eq!(delivery.status, StatusCode::OK, "{}", delivery.text);
+    assert!(
+        delivery.text.contains("3 rue des Lilas"),
+        "{}",
+        delivery.text
+    );
+    let at = delivery.text.find("name=\"adresse\" value=\"").unwrap();
+    let rest = &delivery.text[at + 22..];
+    let address = rest[..rest.find('"').unwrap()].to_owned();
+    let chosen = browser
+        .post("/commande/livraison", &[("adresse", &address)])
+        .await;
+    assert_eq!(chosen.location(), "/commande/facturation");
+    let billing = browser.get("/commande/facturation").await;
+    assert!(billing.text.contains("Identique à l’adresse de livraison"));
+    let same = browser
+        .post("/commande/facturation", &[("adresse", "identique")])
+        .await;
+    assert_eq!(same.location(), "/commande/recapitulatif");
+    browser.get("/commande/recapitulatif").await
+}
+
+#[tokio::test]
+async fn a_customer_checks_out_pays_after_a_declined_card_and_downloads_the_delivery_note() {
+    let (app, router) = shop().await;
+    let mut browser = customer(
+        &router,
+        "marie@example.fr",
+        &[("VIS-M6", "2"), ("LIVRE-01", "1")],
+    )
+    .await;
+    let summary = to_summary(&mut browser).await;
+    assert!(
+        summary.text.contains("Récapitulatif de votre commande"),
+        "{}",
+        summary.text
+    );
+    assert!(summary.text.contains("Identique à l’adresse de livraison."));
+    assert!(summary.text.contains("35,26\u{a0}€"), "{}", summary.text);
+    assert!(summary
+        .text
+        .contains("Paiement comptant par carte bancaire"));
+    let placed = browser.post("/commande/confirmer", &[]).await;
+    assert_eq!(placed.status, StatusCode::SEE_OTHER, "{}", placed.text);
+    let payment_path = placed.location().to_owned();
+    assert!(
+        payment_path.starts_with("/commandes/WEB-"),
+        "{payment_path}"
+    );
+    let number = payment_path
+        .trim_start_matches("/commandes/")
+        .trim_end_matches("/paiement")
+        .to_owned();
+    // Pressed twice: one order; the second press finds the cart emptied.
+    let twice = browser.post("/commande/confirmer", &[]).await;
+    assert_eq!(twice.location(), "/commandes");
+    let cart = browser.get("/panier").await;
+    assert!(cart.text.contains("Votre panier est vide."));
+
+    let pay = browser.get(&payment_path).await;
+    assert!(
+        pay.text.contains(&format!(
+            "Votre commande <strong>{number}</strong> est enregistrée"
+        )),
+        "{}",
+        pay.text
+    );
+    assert!(pay.text.contains("35,26\u{a0}€"));
+    let declined = browser
+        .post(&payment_path, &[("carte", "4000 0000 0000 0002")])
+        .await;
+    assert_eq!(declined.status, StatusCode::OK);
+    assert!(
+        declined
+            .text
+            .contains("Le paiement a été refusé. Motif : card declined."),
+        "{}",
+        declined.text
+    );
+    let malformed = browser.post(&payment_path, &[("carte", "1234")]).await;
+    assert_eq!(malformed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(malformed.text.contains("Numéro de carte invalide"));
+    let approved = browser
+        .post(&payment_path, &[("carte", "4242 4242 4242 4242")])
+        .await;
+    assert_eq!(approved.status, StatusCode::SEE_OTHER, "{}", approved.text);
+    assert_eq!(approved.location(), format!("/commandes/{number}"));
+    let order = browser.get(&format!("/commandes/{number}")).await;
+    assert!(
+        order
+            .text
+            .contains("confirmation par la banque est en cours"),
+        "{}",
+        order.text
+    );
+    assert!(order.text.contains("En attente de paiement"));
+
+    // The processor confirms.
+    let payments = app
+        .order_payments(
+            &Caller::system(),
+            &domain::order::OrderNumber::parse(&number).unwrap(),
+        )
+        .await
+        .unwrap();
+    let reference = payments
+        .payments
+        .iter()
+        .find_map(|p| {
+            (p.status == domain::payment::PaymentStatus::Pending)
+                .then(|| p.provider_reference.clone())
+        })
+        .flatten()
+        .unwrap();
+    let (body, signature) =
+        processor().callback(&reference, &domain::payment::PaymentOutcome::Succeeded);
+    app.payment_callback("test_card", &body, Some(&signature))
+        .await
+        .unwrap();
+    let order = browser.get(&format!("/commandes/{number}")).await;
+    assert!(
+        order.text.contains("Paiement : <strong>Payée</strong>"),
+        "{}",
+        order.text
+    );
+    assert!(!order.text.contains("/paiement\""), "nothing left to pay");
+    let list = browser.get("/commandes").await;
+    assert!(list.text.contains(&number));
+    let note = browser
+        .get(&format!("/commandes/{number}/bon-de-livraison.pdf"))
+        .await;
+    assert_eq!(note.status, StatusCode::OK);
+    assert!(note.text.starts_with("%PDF"));
+
+    // Another customer sees none of it, as if it did not exist.
+    let mut other = customer(&router, "paul@example.fr", &[]).await;
+    for path in [
+        format!("/commandes/{number}"),
+        format!("/commandes/{number}/paiement"),
+        format!("/commandes/{number}/bon-de-livraison.pdf"),
+        format!("/commandes/{number}/documents/F-2026-000001.pdf"),
+    ] {
+        let answer = other.get(&path).await;
+        assert_eq!(answer.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(answer.text.contains("Page introuvable"));
+    }
+    let list = other.get("/commandes").await;
+    assert!(!list.text.contains(&number));
+    let guest = Browser::new(&router)
+        .get(&format!("/commandes/{number}"))
+        .await;
+    assert_eq!(guest.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn short_stock_at_confirm_names_the_article_and_goes_on_with_what_is_left() {
+    let (app, router) = shop().await;
+    let mut browser = customer(
+        &router,
+        "marie@example.fr",
+        &[("VIS-M6", "10"), ("LIVRE-01", "1")],
+    )
+    .await;
+    to_summary(&mut browser).await;
+    // Another customer took units meanwhile.
+    let staff = Caller::staff(Actor::new("setup").unwrap());
+    app.adjust_stock(
+        &staff,
+        &ArticleKey::Reference(ArticleReference::new("VIS-M6").unwrap()),
+        -8,
+        None,
+    )
+    .await
+    .unwrap();
+    let short = browser.post("/commande/confirmer", &[]).await;
+    assert_eq!(short.status, StatusCode::CONFLICT, "{}", short.text);
+    assert!(
+        short.text.contains("Vis à tête hexagonale M6"),
+        "{}",
+        short.text
+    );
+    assert!(
+        short
+            .text
+            .contains("vous en demandez 10, il n’en reste que 2"),
+        "{}",
+        short.text
+    );
+    assert!(short.text.contains("Retirer Vis à tête hexagonale M6"));
+    let placed = browser
+        .post("/commande/confirmer", &[("stock", "disponible")])
+        .await;
+    assert_eq!(placed.status, StatusCode::SEE_OTHER, "{}", placed.text);
+    let number = placed
+        .location()
+        .trim_start_matches("/commandes/")
+        .trim_end_matches("/paiement")
+        .to_owned();
+    let order = browser.get(&format!("/commandes/{number}")).await;
+    // 2 x 12.50 at 20 % + 4.99 at 5.5 %.
+    assert!(
+        order.text.contains("TVA 20\u{a0}% sur 25,00\u{a0}€"),
+        "{}",
+        order.text
+    );
+}
+
+#[tokio::test]
+async fn checkout_asks_a_guest_who_they_are() {
+    let (_app, router) = shop().await;
+    let mut browser = Browser::new(&router);
+    let who = browser.get("/commande").await;
+    assert!(who.text.contains("Qui êtes-vous ?"));
+    assert!(who.text.contains("/connexion?suite=commande"));
+    let step = browser.get("/commande/livraison").await;
+    assert_eq!(step.location(), "/commande");
 }

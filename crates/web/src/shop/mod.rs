@@ -4,7 +4,9 @@
 mod account;
 mod cart;
 mod catalogue;
+mod checkout;
 mod forms;
+mod orders;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -28,4 +30,29 @@ pub fn routes() -> Router<WebState> {
         )
         .route("/deconnexion", post(account::logout))
         .route("/compte", get(account::show))
+        .route("/commande", get(checkout::start))
+        .route(
+            "/commande/livraison",
+            get(checkout::delivery_form).post(checkout::delivery),
+        )
+        .route(
+            "/commande/facturation",
+            get(checkout::billing_form).post(checkout::billing),
+        )
+        .route("/commande/recapitulatif", get(checkout::summary))
+        .route("/commande/confirmer", post(checkout::confirm))
+        .route("/commandes", get(orders::list))
+        .route("/commandes/{number}", get(orders::show))
+        .route(
+            "/commandes/{number}/paiement",
+            get(orders::pay_form).post(orders::pay),
+        )
+        .route(
+            "/commandes/{number}/documents/{file}",
+            get(orders::invoice_pdf),
+        )
+        .route(
+            "/commandes/{number}/bon-de-livraison.pdf",
+            get(orders::delivery_note_pdf),
+        )
 }
