@@ -31,18 +31,6 @@ pub fn percent(value: Decimal) -> String {
     format!("{}\u{a0}%", value.normalize().to_string().replace('.', ","))
 }
 
-/// A date and time, in UTC: `07/12/2026 14:05`.
-pub fn date_time(at: time::OffsetDateTime) -> String {
-    format!(
-        "{:02}/{:02}/{} {:02}:{:02}",
-        at.day(),
-        u8::from(at.month()),
-        at.year(),
-        at.hour(),
-        at.minute()
-    )
-}
-
 /// A date: `07/12/2026`.
 pub fn date(day: time::Date) -> String {
     format!(

@@ -19,7 +19,7 @@ use serde::Deserialize;
 
 use super::cart::{LineView, VatView};
 use super::forms;
-use crate::format::{date, date_time, euros, percent};
+use crate::format::{date, euros, percent};
 use crate::page::{redirect, with_status, Chrome, Page, PageError};
 use crate::visitor::Visitor;
 use crate::words::{self, Flash};
@@ -100,7 +100,7 @@ pub async fn list(
             .map(|o| OrderRow {
                 number: o.number.to_string(),
                 href: format!("/commandes/{}", o.number),
-                date: date_time(o.ordered_at),
+                date: date(o.ordered_at.date()),
                 state: words::order_state(o.state),
                 total: euros(o.total_ttc),
             })
@@ -147,7 +147,7 @@ fn order_view(
     let pricing = order.pricing();
     OrderView {
         number: order.number().to_string(),
-        date: date_time(order.ordered_at()),
+        date: date(order.ordered_at().date()),
         delivery_date: date(order.planned_delivery()),
         state: words::order_state(order.state()),
         payment_state: words::payment_state(payment),
