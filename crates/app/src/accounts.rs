@@ -313,7 +313,7 @@ pub fn caller_of(account: &Account) -> Result<Caller, AppError> {
         .map_err(|e| AppError::Store(StoreError::Corrupt(e.to_string())))?;
     let access = match (account.role, account.tiers) {
         (AccountRole::Admin, _) => Access::Staff,
-        (AccountRole::Program, _) => Access::Program,
+        (AccountRole::Program, _) => Access::Program(account.id),
         (AccountRole::OrderTaker { site }, Some(tiers)) => Access::OrderTaker { site, tiers },
         (AccountRole::Customer, Some(tiers)) => Access::Customer(tiers),
         (_, None) => {

@@ -1,4 +1,4 @@
-use domain::ids::{SocieteId, TiersId};
+use domain::ids::{AccountId, SocieteId, TiersId};
 use domain::order::Actor;
 
 /// What a caller may reach.
@@ -15,8 +15,12 @@ pub enum Access {
     },
     /// A customer with an account: only their own carts, orders and details.
     Customer(TiersId),
-    /// Another program sending orders through the API.
-    Program,
+    /// Another program sending orders through the API, by its account: it sees the orders
+    /// it placed.
+    Program(AccountId),
+    /// A visitor without an account: they reach guests' carts (by their unguessable ids)
+    /// and nothing else.
+    Guest,
     /// The system itself (workers, migrations, demo data).
     System,
 }
@@ -39,6 +43,14 @@ impl Caller {
         }
     }
 
+    /// A visitor without an account.
+    pub fn guest() -> Self {
+        Caller {
+            access: Access::Guest,
+            actor: Actor::new("guest").unwrap_or_else(|_| unreachable_actor()),
+        }
+    }
+
     /// Staff under this name.
     pub fn staff(actor: Actor) -> Self {
         Caller {
@@ -53,15 +65,6 @@ impl Caller {
             self.access,
             Access::Staff | Access::OrderTaker { .. } | Access::System
         )
-    }
-
-    /// Whether the caller may see what belongs to this customer.
-    pub fn may_see_customer(&self, customer: TiersId) -> bool {
-        match self.access {
-            Access::Customer(me) => me == customer,
-            Access::Program => false,
-            Access::Staff | Access::OrderTaker { .. } | Access::System => true,
-        }
     }
 }
 

@@ -50,9 +50,10 @@ pub struct Checkout {
     pub payer: Option<TiersId>,
     /// Who receives, when not the customer.
     pub recipient: Option<TiersId>,
-    /// Where to deliver.
-    pub delivery_address: AdresseId,
-    /// Where to bill, when not the delivery address.
+    /// Where to deliver; the customer's default delivery address when absent.
+    pub delivery_address: Option<AdresseId>,
+    /// Where to bill; the customer's default billing address when absent, else the
+    /// delivery address.
     pub billing_address: Option<AdresseId>,
     /// What to do when stock is short.
     pub on_shortage: ShortagePolicy,
@@ -210,13 +211,7 @@ impl App {
         id: CartId,
         checkout: &Checkout,
     ) -> Result<PlacedOrder, AppError> {
-        if let Access::Customer(me) = caller.access {
-            if checkout.customer != me {
-                return Err(AppError::Forbidden(
-                    "a customer orders for themselves only".to_owned(),
-                ));
-            }
-        }
+        crate::scope::require_account(caller)?;
         transaction!(self, TxMode::Write, |tx| {
             let cart = reachable_cart(&mut *tx, caller, id).await?;
             if cart.is_empty() {
@@ -225,12 +220,23 @@ impl App {
                     "the cart is empty: add articles before checking out",
                 ));
             }
+            let defaults = tx.address_defaults(checkout.customer).await?;
+            let delivery_address =
+                checkout
+                    .delivery_address
+                    .or(defaults.delivery)
+                    .ok_or_else(|| {
+                        AppError::invalid(
+                            "delivery_address",
+                            "name the delivery address: the customer has no default one",
+                        )
+                    })?;
             let request = OrderRequest {
                 customer: checkout.customer,
                 payer: checkout.payer,
                 recipient: checkout.recipient,
-                delivery_address: checkout.delivery_address,
-                billing_address: checkout.billing_address,
+                delivery_address,
+                billing_address: checkout.billing_address.or(defaults.billing),
                 lines: cart
                     .items()
                     .iter()

@@ -10,6 +10,7 @@ use ports::{
 
 use crate::audit::Diff;
 use crate::error::duplicate_as_conflict;
+use crate::scope::{require_admin, require_internal};
 use crate::{App, AppError, Caller};
 
 /// How a request names an article: by id or by reference.
@@ -28,14 +29,6 @@ impl std::fmt::Display for ArticleKey {
             ArticleKey::Id(id) => write!(f, "{id}"),
             ArticleKey::Reference(reference) => write!(f, "{reference}"),
         }
-    }
-}
-
-pub(crate) fn require_staff(caller: &Caller, what: &str) -> Result<(), AppError> {
-    if caller.is_internal() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden(format!("only staff may {what}")))
     }
 }
 
@@ -62,7 +55,7 @@ impl App {
         details: &ArticleDetails,
         initial_stock: u32,
     ) -> Result<Article, AppError> {
-        require_staff(caller, "create articles")?;
+        require_admin(caller, "create articles")?;
         details
             .check_limits()
             .map_err(|e| AppError::invalid("max_per_order", e))?;
@@ -105,7 +98,7 @@ impl App {
         key: &ArticleKey,
         details: &ArticleDetails,
     ) -> Result<Article, AppError> {
-        require_staff(caller, "change articles")?;
+        require_admin(caller, "change articles")?;
         details
             .check_limits()
             .map_err(|e| AppError::invalid("max_per_order", e))?;
@@ -173,7 +166,7 @@ impl App {
         delta: i64,
         note: Option<Reason>,
     ) -> Result<StockLevel, AppError> {
-        require_staff(caller, "adjust stock")?;
+        require_admin(caller, "adjust stock")?;
         if delta == 0 {
             return Err(AppError::invalid(
                 "delta",
@@ -213,7 +206,7 @@ impl App {
         key: &ArticleKey,
         paging: Paging,
     ) -> Result<Page<StockMovement>, AppError> {
-        require_staff(caller, "see stock movements")?;
+        require_internal(caller, "see stock movements")?;
         transaction!(self, TxMode::Read, |tx| {
             let article = find_article(&mut *tx, key)
                 .await?
@@ -227,7 +220,7 @@ impl App {
     /// # Errors
     /// [`AppError::Forbidden`] unless the caller is staff.
     pub async fn save_vat_code(&self, caller: &Caller, code: &VatCode) -> Result<(), AppError> {
-        require_staff(caller, "maintain VAT codes")?;
+        require_admin(caller, "maintain VAT codes")?;
         transaction!(self, TxMode::Write, |tx| {
             tx.save_vat_code(code).await?;
             Ok(())

@@ -12,8 +12,8 @@ use ports::{EntityKind, MovementReason, StockMovement, StoreError, TxMode};
 use serde::Serialize;
 
 use crate::audit::Diff;
-use crate::catalogue::require_staff;
 use crate::error::duplicate_as_conflict;
+use crate::scope::require_admin;
 use crate::{App, AppError, Caller};
 
 /// The note of the stock movements an import makes.
@@ -76,7 +76,7 @@ impl App {
         caller: &Caller,
         rows: &[CatalogueRow],
     ) -> Result<ImportReport, AppError> {
-        require_staff(caller, "import the catalogue")?;
+        require_admin(caller, "import the catalogue")?;
         let mut seen: HashMap<&ArticleReference, u64> = HashMap::new();
         for row in rows {
             row.details

@@ -3,7 +3,7 @@
 
 use ports::{ChangeRecord, EntityKind, TxMode};
 
-use crate::catalogue::require_staff;
+use crate::scope::require_internal;
 use crate::{App, AppError, Caller};
 
 impl App {
@@ -19,7 +19,7 @@ impl App {
         entity: EntityKind,
         id: &str,
     ) -> Result<Vec<ChangeRecord>, AppError> {
-        require_staff(caller, "read the change log")?;
+        require_internal(caller, "read the change log")?;
         transaction!(self, TxMode::Read, |tx| {
             Ok(tx.changes_of(entity, id).await?)
         })

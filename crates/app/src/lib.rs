@@ -37,9 +37,11 @@ mod audit;
 mod caller;
 mod error;
 mod fingerprint;
+mod scope;
 pub mod system;
 
 pub mod accounts;
+pub mod address_book;
 pub mod billing;
 pub mod carts;
 pub mod catalogue;

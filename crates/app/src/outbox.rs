@@ -4,7 +4,7 @@ use domain::ids::MessageId;
 use ports::{IdSource, MessageStatus, OutboxMessage, TxMode};
 use time::OffsetDateTime;
 
-use crate::catalogue::require_staff;
+use crate::scope::require_admin;
 use crate::{App, AppError, Caller};
 
 impl App {
@@ -18,7 +18,7 @@ impl App {
         status: MessageStatus,
         limit: u32,
     ) -> Result<Vec<OutboxMessage>, AppError> {
-        require_staff(caller, "see the outbox")?;
+        require_admin(caller, "see the outbox")?;
         let limit = limit.clamp(1, 500);
         transaction!(self, TxMode::Read, |tx| {
             Ok(tx.messages(status, limit).await?)
@@ -34,7 +34,7 @@ impl App {
         caller: &Caller,
         id: MessageId,
     ) -> Result<OutboxMessage, AppError> {
-        require_staff(caller, "see the outbox")?;
+        require_admin(caller, "see the outbox")?;
         transaction!(self, TxMode::Read, |tx| {
             tx.get_message(id)
                 .await?
@@ -52,7 +52,7 @@ impl App {
         caller: &Caller,
         id: MessageId,
     ) -> Result<OutboxMessage, AppError> {
-        require_staff(caller, "retry messages")?;
+        require_admin(caller, "retry messages")?;
         let now = self.now();
         transaction!(self, TxMode::Write, |tx| {
             let message = tx

@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use crate::audit::Diff;
 use crate::error::duplicate_as_conflict;
+use crate::scope::{self, require_admin, require_internal};
 use crate::{App, AppError, Caller};
 
 /// What a new company is made of.
@@ -88,14 +89,6 @@ pub enum LinkInput {
     TiersAdresse(TiersId, AdresseId),
     /// A company's address.
     SocieteAdresse(SocieteId, AdresseId),
-}
-
-fn require_internal(caller: &Caller, what: &str) -> Result<(), AppError> {
-    if caller.is_internal() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden(format!("only staff may {what}")))
-    }
 }
 
 impl App {
@@ -193,8 +186,8 @@ impl App {
     /// # Errors
     /// [`AppError::NotFound`].
     pub async fn societe(&self, caller: &Caller, id: SocieteId) -> Result<SocieteView, AppError> {
-        require_internal(caller, "browse companies")?;
         transaction!(self, TxMode::Read, |tx| {
+            scope::check_company_visible(&mut *tx, caller, id).await?;
             let societe = existing_societe(&mut *tx, id).await?;
             let subsidiaries = tx.subsidiaries_of(id).await?;
             let links = tx.links_of_societe(id).await?;
@@ -222,7 +215,7 @@ impl App {
         code: &SiteCode,
         name: &CompanyName,
     ) -> Result<Societe, AppError> {
-        require_internal(caller, "create sites")?;
+        require_admin(caller, "create sites")?;
         let now = self.now();
         let fresh = Societe {
             id: SocieteId::from_u128(self.ids.next_id()),
@@ -287,7 +280,7 @@ impl App {
         id: TiersId,
         details: &TiersDetails,
     ) -> Result<Tiers, AppError> {
-        if !caller.may_see_customer(id) {
+        if !scope::may_see_person(caller, id) {
             return Err(AppError::not_found("person", id));
         }
         let now = self.now();
@@ -319,7 +312,7 @@ impl App {
     /// # Errors
     /// [`AppError::NotFound`] (also for a customer asking for someone else).
     pub async fn tiers(&self, caller: &Caller, id: TiersId) -> Result<TiersView, AppError> {
-        if !caller.may_see_customer(id) {
+        if !scope::may_see_person(caller, id) {
             return Err(AppError::not_found("person", id));
         }
         transaction!(self, TxMode::Read, |tx| {

@@ -5,18 +5,19 @@ use domain::ids::AdresseId;
 use domain::party::{Adresse, Role};
 use ports::{LinkRecord, PartyStore, TxMode};
 
-use crate::catalogue::require_staff;
 use crate::parties::{existing_adresse, LinkInput};
+use crate::scope::{check_address_visible, require_internal};
 use crate::{App, AppError, Caller};
 
 impl App {
     /// The address with this id.
     ///
     /// # Errors
-    /// [`AppError::NotFound`]; [`AppError::Forbidden`] unless the caller is staff.
+    /// [`AppError::NotFound`], also when the caller may not see it (a customer sees the
+    /// addresses of their own and of their companies).
     pub async fn adresse(&self, caller: &Caller, id: AdresseId) -> Result<Adresse, AppError> {
-        require_staff(caller, "browse addresses")?;
         transaction!(self, TxMode::Read, |tx| {
+            check_address_visible(&mut *tx, caller, id).await?;
             existing_adresse(&mut *tx, id).await
         })
     }
@@ -32,7 +33,7 @@ impl App {
         link: LinkInput,
         role: Role,
     ) -> Result<LinkRecord, AppError> {
-        require_staff(caller, "unlink parties")?;
+        require_internal(caller, "unlink parties")?;
         transaction!(self, TxMode::Write, |tx| {
             let found = find_link(&mut *tx, link, role).await?;
             let Some(record) = found else {

@@ -225,10 +225,7 @@ async fn companies_have_parents_subsidiaries_and_people() {
 #[tokio::test]
 async fn a_guest_cart_survives_is_claimed_and_is_emptied_by_checkout() {
     let shop = shop(sqlite().await).await;
-    let guest = app::Caller {
-        access: app::Access::Program,
-        actor: domain::order::Actor::new("guest").unwrap(),
-    };
+    let guest = app::Caller::guest();
     let cart = shop.app.open_cart(&guest).await.unwrap().cart;
     assert!(cart.owner.is_none());
     let view = shop
@@ -294,7 +291,7 @@ async fn a_guest_cart_survives_is_claimed_and_is_emptied_by_checkout() {
         customer: marie.tiers.id,
         payer: None,
         recipient: None,
-        delivery_address: marie.adresse.id,
+        delivery_address: Some(marie.adresse.id),
         billing_address: None,
         on_shortage: ShortagePolicy::Refuse,
     };
@@ -348,7 +345,7 @@ async fn a_failed_checkout_leaves_the_cart_as_it_was() {
         customer: marie.tiers.id,
         payer: None,
         recipient: None,
-        delivery_address: marie.adresse.id,
+        delivery_address: Some(marie.adresse.id),
         billing_address: None,
         on_shortage: ShortagePolicy::Refuse,
     };

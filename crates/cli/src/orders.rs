@@ -236,6 +236,7 @@ impl Filters {
             state: self.state,
             source: self.source,
             site,
+            placed_by: None,
             from: self.from.map(midnight),
             // The last day is included: the search runs until the next midnight.
             until: self.until.map(|day| midnight(day) + Duration::DAY),

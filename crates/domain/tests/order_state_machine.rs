@@ -44,6 +44,7 @@ fn draft(lines: Vec<LineDraft>) -> Result<Commande, OrderError> {
             parties: OrderParties::customer_only(customer, AdresseId::from_u128(8)),
             site: SocieteId::from_u128(9),
             taken_by: Some(TiersId::from_u128(10)),
+            placed_by: None,
             source: OrderSource::Phone,
             ordered_at: T0,
             planned_delivery: date!(2026 - 03 - 04),

@@ -45,7 +45,7 @@ pub use invoices::InvoiceStore;
 pub use mail::{Attachment, Email, MailError, Mailer};
 pub use orders::{OrderQuery, OrderStore, OrderSummary};
 pub use outbox::{DeliveryOutcome, MessageStatus, OutboxDelivery, OutboxMessage, OutboxStore};
-pub use parties::{LinkKind, LinkRecord, PartyLinks, PartyStore};
+pub use parties::{AddressDefaults, LinkKind, LinkRecord, PartyLinks, PartyStore};
 pub use payments::{
     CallbackEvent, NextStep, PaymentError, PaymentProvider, PaymentRequest, PaymentStore,
     ProviderStart,

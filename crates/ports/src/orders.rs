@@ -1,5 +1,5 @@
 use async_trait::async_trait;
-use domain::ids::{CommandeId, SocieteId, TiersId};
+use domain::ids::{AccountId, CommandeId, SocieteId, TiersId};
 use domain::order::{Commande, OrderNumber, OrderSource, OrderState};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -18,6 +18,8 @@ pub struct OrderQuery {
     pub source: Option<OrderSource>,
     /// Taken at this site.
     pub site: Option<SocieteId>,
+    /// Placed by this program's account.
+    pub placed_by: Option<AccountId>,
     /// Taken at or after this time.
     pub from: Option<OffsetDateTime>,
     /// Taken before this time.

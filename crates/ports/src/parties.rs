@@ -60,6 +60,15 @@ pub struct PartyLinks {
     pub societe_adresses: Vec<SocieteAdresse>,
 }
 
+/// A person's default addresses, chosen among their own.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct AddressDefaults {
+    /// Where to deliver unless told otherwise.
+    pub delivery: Option<AdresseId>,
+    /// Where to bill unless told otherwise.
+    pub billing: Option<AdresseId>,
+}
+
 /// Companies, people, addresses and the links between them.
 #[async_trait]
 pub trait PartyStore: Send {
@@ -156,4 +165,21 @@ pub trait PartyStore: Send {
     /// The links of a person: their companies and their addresses (`societe_adresses` is
     /// empty).
     async fn links_of_tiers(&mut self, id: TiersId) -> Result<PartyLinks, StoreError>;
+
+    /// The addresses linked to these people or to a company one of them is linked to, in
+    /// any order, each once: what an order naming them may use.
+    async fn addresses_reachable_from(
+        &mut self,
+        people: &[TiersId],
+    ) -> Result<Vec<AdresseId>, StoreError>;
+
+    /// The person's default addresses (none when never set).
+    async fn address_defaults(&mut self, tiers: TiersId) -> Result<AddressDefaults, StoreError>;
+
+    /// Sets the person's default addresses, replacing those set before.
+    async fn set_address_defaults(
+        &mut self,
+        tiers: TiersId,
+        defaults: &AddressDefaults,
+    ) -> Result<(), StoreError>;
 }

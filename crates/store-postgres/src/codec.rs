@@ -14,6 +14,11 @@ pub(crate) fn uuid(value: u128) -> Uuid {
     Uuid::from_u128(value)
 }
 
+/// Ids' 128 bits as uuids, to bind as one array.
+pub(crate) fn uuids(ids: impl Iterator<Item = u128>) -> Vec<Uuid> {
+    ids.map(Uuid::from_u128).collect()
+}
+
 /// An optional id's 128 bits as a uuid.
 pub(crate) fn opt_uuid(value: Option<u128>) -> Option<Uuid> {
     value.map(Uuid::from_u128)

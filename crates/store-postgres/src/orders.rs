@@ -6,7 +6,7 @@
 
 use async_trait::async_trait;
 use domain::catalogue::{ArticleReference, Designation};
-use domain::ids::{AdresseId, ArticleId, CommandeId, SocieteId, TiersId};
+use domain::ids::{AccountId, AdresseId, ArticleId, CommandeId, SocieteId, TiersId};
 use domain::money::{Amount, Quantity, UnitPrice};
 use domain::order::{
     Actor, Commande, CommandeParts, Ligne, LineDraft, OrderNumber, OrderParties, OrderSource,
@@ -29,7 +29,7 @@ macro_rules! select_order {
         concat!(
             "SELECT o.id, o.site_code, o.seq, o.customer_id, o.payer_id, o.recipient_id, \
                     o.delivery_address_id, o.billing_address_id, o.site_id, o.taken_by, \
-                    o.source, o.ordered_at, o.planned_delivery, o.global_discount, o.state, \
+                    o.placed_by, o.source, o.ordered_at, o.planned_delivery, o.global_discount, o.state, \
                     o.total_ht, o.total_ht_net, o.total_vat, o.total_ttc, \
                     l.positions, l.articles, l.refs, l.designations, l.quantities, \
                     l.unit_prices, l.discounts, l.vat_rates, \
@@ -61,18 +61,21 @@ macro_rules! select_order {
 
 /// The CTEs (after `WITH`, or after other CTEs and a comma) that insert an order (`o`, with
 /// the id when it was new) when `$gate` holds, then its lines and history only if it was
-/// new: binds $1 to $32 (typed by the values bound).
+/// new: binds $1 to $32 (typed by the values bound), and the placing program's account at
+/// `$placed_by`: a placeholder after every other of the statement, bound last by
+/// [`bind_placed_by`], so that it shifts no other number.
 macro_rules! insert_order_ctes {
-    ($gate:literal) => {
+    ($gate:literal, $placed_by:literal) => {
         concat!(
             "o AS ( \
             INSERT INTO orders (id, site_code, seq, customer_id, payer_id, recipient_id, \
                                 delivery_address_id, billing_address_id, site_id, taken_by, \
                                 source, ordered_at, planned_delivery, global_discount, state, \
-                                total_ht, total_ht_net, total_vat, total_ttc) \
+                                total_ht, total_ht_net, total_vat, total_ttc, placed_by) \
             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
-                   $16, $17, $18, $19 \
-            WHERE ",
+                   $16, $17, $18, $19, ",
+            $placed_by,
+            "::uuid WHERE ",
             $gate,
             " ON CONFLICT DO NOTHING \
             RETURNING id \
@@ -97,7 +100,7 @@ pub(crate) use insert_order_ctes;
 /// Inserts the order, then its lines and history only if the order was new.
 const INSERT_ORDER: &str = concat!(
     "WITH ",
-    insert_order_ctes!("TRUE"),
+    insert_order_ctes!("TRUE", "$33"),
     "SELECT count(*) AS written FROM o"
 );
 
@@ -371,6 +374,7 @@ fn commande(row: &PgRow) -> Result<Commande, StoreError> {
         },
         site: SocieteId::from_u128(c.id("site_id")?),
         taken_by: c.opt_id("taken_by")?.map(TiersId::from_u128),
+        placed_by: c.opt_id("placed_by")?.map(AccountId::from_u128),
         source: c.parse("source", name(OrderSource::parse, "an order source"))?,
         ordered_at: c.get("ordered_at")?,
         planned_delivery: c.get("planned_delivery")?,
@@ -431,6 +435,10 @@ fn push_filters(qb: &mut QueryBuilder<'_, Postgres>, query: &OrderQuery) {
     if let Some(site) = query.site {
         qb.push(" AND site_id = ").push_bind(uuid(site.as_u128()));
     }
+    if let Some(account) = query.placed_by {
+        qb.push(" AND placed_by = ")
+            .push_bind(uuid(account.as_u128()));
+    }
     if let Some(from) = query.from {
         qb.push(" AND ordered_at >= ").push_bind(from);
     }
@@ -467,6 +475,15 @@ pub(crate) fn bind_new_order<'q>(
         .bind(parts.source.as_str())
         .bind(parts.ordered_at);
     bind_lines_and_history(bind_changeable(query, order), order)
+}
+
+/// Binds the account of the program that placed the order, last of a statement's binds
+/// (see [`insert_order_ctes`]).
+pub(crate) fn bind_placed_by<'q>(
+    query: sqlx::query::Query<'q, Postgres, PgArguments>,
+    order: &Commande,
+) -> sqlx::query::Query<'q, Postgres, PgArguments> {
+    query.bind(opt_uuid(order.placed_by().map(AccountId::as_u128)))
 }
 
 /// Binds an order's parties (customer, payer, recipient, delivery and billing addresses),
@@ -538,7 +555,7 @@ pub(crate) fn duplicate_order(order: &Commande) -> StoreError {
 #[async_trait]
 impl OrderStore for PostgresTransaction {
     async fn insert_order(&mut self, order: &Commande) -> Result<(), StoreError> {
-        let query = bind_new_order(sqlx::query(INSERT_ORDER), order);
+        let query = bind_placed_by(bind_new_order(sqlx::query(INSERT_ORDER), order), order);
         let r = query.fetch_one(self.conn()).await;
         let row = self.done(r)?;
         if Cols::new(&row, "orders").get::<i64>("written")? == 1 {

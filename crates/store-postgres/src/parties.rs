@@ -8,10 +8,10 @@ use domain::party::{
     AddressLines, Adresse, AdresseDetails, CompanyName, CountryCode, Email, Link, PersonName,
     PhoneNumber, PostalCode, Role, Societe, Tiers, TiersDetails, Town,
 };
-use ports::{LinkKind, LinkRecord, PartyLinks, PartyStore, StoreError};
+use ports::{AddressDefaults, LinkKind, LinkRecord, PartyLinks, PartyStore, StoreError};
 use sqlx::postgres::PgRow;
 
-use crate::codec::{contains_pattern, name, opt_uuid, uuid, Cols};
+use crate::codec::{contains_pattern, name, opt_uuid, uuid, uuids, Cols};
 use crate::db::PostgresTransaction;
 use crate::error::unique_as;
 
@@ -613,5 +613,71 @@ impl PartyStore for PostgresTransaction {
         .fetch_all(self.conn())
         .await;
         party_links(&self.done(r)?)
+    }
+
+    async fn addresses_reachable_from(
+        &mut self,
+        people: &[TiersId],
+    ) -> Result<Vec<AdresseId>, StoreError> {
+        if people.is_empty() {
+            return Ok(Vec::new());
+        }
+        let r = sqlx::query(
+            "SELECT adresse_id FROM tiers_adresses WHERE tiers_id = ANY($1) \
+             UNION \
+             SELECT sa.adresse_id FROM societe_tiers st \
+             JOIN societe_adresses sa ON sa.societe_id = st.societe_id \
+             WHERE st.tiers_id = ANY($1)",
+        )
+        .bind(uuids(people.iter().map(|id| id.as_u128())))
+        .fetch_all(self.conn())
+        .await;
+        self.done(r)?
+            .iter()
+            .map(|row| {
+                Ok(AdresseId::from_u128(
+                    Cols::new(row, "tiers_adresses").id("adresse_id")?,
+                ))
+            })
+            .collect()
+    }
+
+    async fn address_defaults(&mut self, tiers: TiersId) -> Result<AddressDefaults, StoreError> {
+        let r = sqlx::query(
+            "SELECT delivery_address_id, billing_address_id FROM address_defaults \
+             WHERE tiers_id = $1",
+        )
+        .bind(uuid(tiers.as_u128()))
+        .fetch_optional(self.conn())
+        .await;
+        let Some(row) = self.done(r)? else {
+            return Ok(AddressDefaults::default());
+        };
+        let c = Cols::new(&row, "address_defaults");
+        Ok(AddressDefaults {
+            delivery: c.opt_id("delivery_address_id")?.map(AdresseId::from_u128),
+            billing: c.opt_id("billing_address_id")?.map(AdresseId::from_u128),
+        })
+    }
+
+    async fn set_address_defaults(
+        &mut self,
+        tiers: TiersId,
+        defaults: &AddressDefaults,
+    ) -> Result<(), StoreError> {
+        let r = sqlx::query(
+            "INSERT INTO address_defaults (tiers_id, delivery_address_id, billing_address_id) \
+             VALUES ($1, $2, $3) \
+             ON CONFLICT (tiers_id) DO UPDATE SET \
+                 delivery_address_id = excluded.delivery_address_id, \
+                 billing_address_id = excluded.billing_address_id",
+        )
+        .bind(uuid(tiers.as_u128()))
+        .bind(opt_uuid(defaults.delivery.map(AdresseId::as_u128)))
+        .bind(opt_uuid(defaults.billing.map(AdresseId::as_u128)))
+        .execute(self.conn())
+        .await;
+        self.done(r)?;
+        Ok(())
     }
 }

@@ -16,13 +16,12 @@ use ports::{
 };
 use sqlx::postgres::{PgArguments, PgRow};
 use sqlx::Postgres;
-use uuid::Uuid;
 
 use crate::catalogue::{article, vat_code};
-use crate::codec::{uuid, Cols};
+use crate::codec::{uuid, uuids, Cols};
 use crate::db::PostgresTransaction;
 use crate::idempotency::record;
-use crate::orders::{bind_new_order, duplicate_order, insert_order_ctes};
+use crate::orders::{bind_new_order, bind_placed_by, duplicate_order, insert_order_ctes};
 use crate::parties::{adresse, societe, tiers};
 use crate::stock::{take_stock_ctes, StockBinds};
 
@@ -189,33 +188,29 @@ macro_rules! written_counts {
     };
 }
 
-/// The order (binds $1 to $32), its messages and its key; gives how many of each were
+/// The order (binds $1 to $32, its placing account $45), its messages and its key; gives how many of each were
 /// written.
 const RECORD_PLACEMENT: &str = concat!(
     "WITH ",
-    insert_order_ctes!("TRUE"),
+    insert_order_ctes!("TRUE", "$45"),
     messages_and_key_ctes!(),
     "SELECT ",
     written_counts!()
 );
 
-/// The stock first ($45 to $53), then the order, its messages and its key only when the
+/// The stock first ($45 to $53, the placing account $54), then the order, its messages and its key only when the
 /// stock was taken: one statement. Gives the locked articles with the stock's verdict and
 /// how many of each were written.
 const RECORD_WITH_STOCK: &str = concat!(
     "WITH ",
     take_stock_ctes!("$45", "$46", "$47", "$48", "$49", "$50", "$51", "$52", "$53"),
     ", ",
-    insert_order_ctes!("(SELECT ok FROM verdict)"),
+    insert_order_ctes!("(SELECT ok FROM verdict)", "$54"),
     messages_and_key_ctes!(),
     "SELECT l.id, l.reference, l.stock, v.ok, ",
     written_counts!(),
     " FROM verdict v LEFT JOIN locked l ON TRUE"
 );
-
-fn uuids(ids: impl Iterator<Item = u128>) -> Vec<Uuid> {
-    ids.map(uuid).collect()
-}
 
 #[async_trait]
 impl PlacementStore for PostgresTransaction {
@@ -267,12 +262,14 @@ impl PlacementStore for PostgresTransaction {
     async fn record_placement(&mut self, writes: &PlacementWrites<'_>) -> Result<(), StockError> {
         if writes.movements.is_empty() {
             let query = bind_writes(sqlx::query(RECORD_PLACEMENT), writes)?;
+            let query = bind_placed_by(query, writes.order);
             let r = query.fetch_one(self.conn()).await;
             let row = self.done(r)?;
             return Ok(written(&row, writes)?);
         }
         let query = bind_writes(sqlx::query(RECORD_WITH_STOCK), writes)?;
         let (query, judge) = StockBinds::of(writes.movements).bind(query);
+        let query = bind_placed_by(query, writes.order);
         let r = query.fetch_all(self.conn()).await;
         let rows = self.done(r)?;
         // Refused for the stock: nothing was written.

@@ -111,6 +111,7 @@ fn order(id: u128, site: &str, sequence: u64, at: OffsetDateTime, customer: Tier
             },
             site: SocieteId::from_u128(if site == "PAR" { 100 } else { 200 }),
             taken_by: Some(TiersId::from_u128(9)),
+            placed_by: None,
             source: if sequence % 2 == 0 {
                 OrderSource::Phone
             } else {

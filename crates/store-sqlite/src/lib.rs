@@ -5,6 +5,7 @@
 //! port. See the crate's README for the URL forms, the pragmas and the two pools.
 
 mod accounts;
+mod address_book;
 mod audit;
 mod carts;
 mod catalogue;

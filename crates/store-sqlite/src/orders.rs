@@ -7,7 +7,7 @@
 
 use async_trait::async_trait;
 use domain::catalogue::{ArticleReference, Designation};
-use domain::ids::{AdresseId, ArticleId, CommandeId, SocieteId, TiersId};
+use domain::ids::{AccountId, AdresseId, ArticleId, CommandeId, SocieteId, TiersId};
 use domain::money::{Amount, Quantity, UnitPrice};
 use domain::order::{
     Actor, Commande, CommandeParts, Ligne, LineDraft, OrderNumber, OrderParties, OrderSource,
@@ -25,7 +25,7 @@ use crate::error::{is_foreign_key_violation, translate, violated_columns};
 use crate::tx::SqliteTx;
 
 const ORDER_COLUMNS: &str = "id, number, customer_id, payer_id, recipient_id, \
-     delivery_address_id, billing_address_id, site_id, taken_by, source, ordered_at, \
+     delivery_address_id, billing_address_id, site_id, taken_by, placed_by, source, ordered_at, \
      planned_delivery, global_discount, state";
 
 const SUMMARY_COLUMNS: &str =
@@ -90,6 +90,7 @@ fn build(
         },
         site: c.parse("site_id", SocieteId::parse)?,
         taken_by: c.opt_parse("taken_by", TiersId::parse)?,
+        placed_by: c.opt_parse("placed_by", AccountId::parse)?,
         source: c.name("source", OrderSource::parse)?,
         ordered_at: c.instant("ordered_at")?,
         planned_delivery: c.date("planned_delivery")?,
@@ -178,8 +179,8 @@ pub(crate) fn push_order<'a>(
     let sequence = i64::try_from(order.number().sequence()).unwrap_or(i64::MAX);
     sql.push(
         "INSERT INTO orders (id, number, site_code, sequence, customer_id, payer_id, \
-         recipient_id, delivery_address_id, billing_address_id, site_id, taken_by, source, \
-         ordered_at, planned_delivery, global_discount, state, total_ht, total_vat, \
+         recipient_id, delivery_address_id, billing_address_id, site_id, taken_by, placed_by, \
+         source, ordered_at, planned_delivery, global_discount, state, total_ht, total_vat, \
          total_ttc) VALUES (",
     );
     sql.separated(", ")
@@ -194,6 +195,7 @@ pub(crate) fn push_order<'a>(
         .push_bind(parties.billing_address.map(|a| a.to_string()))
         .push_bind(order.site().to_string())
         .push_bind(order.taken_by().map(|t| t.to_string()))
+        .push_bind(order.placed_by().map(|a| a.to_string()))
         .push_bind(order.source().as_str())
         .push_bind(micros(order.ordered_at()))
         .push_bind(date_text(order.planned_delivery()))
@@ -296,6 +298,9 @@ fn push_filters(sql: &mut QueryBuilder<'_, Sqlite>, query: &OrderQuery) {
     }
     if let Some(site) = query.site {
         sql.push(" AND site_id = ").push_bind(site.to_string());
+    }
+    if let Some(account) = query.placed_by {
+        sql.push(" AND placed_by = ").push_bind(account.to_string());
     }
     if let Some(from) = query.from {
         sql.push(" AND ordered_at >= ").push_bind(micros(from));

@@ -9,14 +9,14 @@ use domain::party::{
     PhoneNumber, PostalCode, Societe, Tiers, TiersDetails, Town,
 };
 use domain::text::search_key;
-use ports::{LinkKind, LinkRecord, PartyLinks, PartyStore, StoreError};
+use ports::{AddressDefaults, LinkKind, LinkRecord, PartyLinks, PartyStore, StoreError};
 use sqlx::sqlite::SqliteRow;
 use sqlx::QueryBuilder;
 
 use crate::codec::{micros, Columns};
 use crate::error::{translate, violated_columns};
-use crate::links;
 use crate::tx::SqliteTx;
+use crate::{address_book, links};
 
 pub(crate) const SOCIETE_COLUMNS: &str =
     "id, name, parent_id, site_code, email, siren, vat_number, created_at, updated_at";
@@ -395,5 +395,24 @@ impl PartyStore for SqliteTx {
 
     async fn links_of_tiers(&mut self, id: TiersId) -> Result<PartyLinks, StoreError> {
         links::of_tiers(self.conn().await?, id).await
+    }
+
+    async fn addresses_reachable_from(
+        &mut self,
+        people: &[TiersId],
+    ) -> Result<Vec<AdresseId>, StoreError> {
+        address_book::reachable_from(self.conn().await?, people).await
+    }
+
+    async fn address_defaults(&mut self, tiers: TiersId) -> Result<AddressDefaults, StoreError> {
+        address_book::defaults(self.conn().await?, tiers).await
+    }
+
+    async fn set_address_defaults(
+        &mut self,
+        tiers: TiersId,
+        defaults: &AddressDefaults,
+    ) -> Result<(), StoreError> {
+        address_book::set_defaults(self.conn().await?, tiers, defaults).await
     }
 }

@@ -4,8 +4,8 @@ use domain::billing::{DeliveryNote, Invoice, InvoiceKind, InvoiceNumber, PostalA
 use domain::order::{Commande, OrderNumber};
 use ports::{Page, Paging, Transaction, TxMode};
 
-use crate::orders::access::{may_see, visible};
 use crate::parties::{existing_adresse, existing_tiers};
+use crate::scope::{may_see_order, require_admin, visible_order};
 use crate::{App, AppError, Caller};
 
 /// A document with its rendering.
@@ -41,7 +41,7 @@ impl App {
             };
             let order = tx.get_order(invoice.order_id).await?;
             match order {
-                Some(order) if may_see(caller, &order) => Ok(invoice),
+                Some(order) if may_see_order(caller, &order) => Ok(invoice),
                 _ => Err(AppError::not_found("invoice", number)),
             }
         })
@@ -71,7 +71,7 @@ impl App {
         number: &OrderNumber,
     ) -> Result<Vec<Invoice>, AppError> {
         transaction!(self, TxMode::Read, |tx| {
-            let order = visible(caller, tx.find_order(number).await?, &number.to_string())?;
+            let order = visible_order(caller, tx.find_order(number).await?, &number.to_string())?;
             Ok(tx.invoices_of_order(order.id()).await?)
         })
     }
@@ -86,7 +86,7 @@ impl App {
         kind: Option<InvoiceKind>,
         paging: Paging,
     ) -> Result<Page<Invoice>, AppError> {
-        crate::orders::access::require_internal(caller, "list invoices")?;
+        require_admin(caller, "list the documents of every site")?;
         transaction!(self, TxMode::Read, |tx| {
             Ok(tx.list_invoices(kind, paging).await?)
         })
@@ -103,7 +103,7 @@ impl App {
         number: &OrderNumber,
     ) -> Result<Vec<u8>, AppError> {
         let note = transaction!(self, TxMode::Read, |tx| {
-            let order = visible(caller, tx.find_order(number).await?, &number.to_string())?;
+            let order = visible_order(caller, tx.find_order(number).await?, &number.to_string())?;
             self.delivery_note(&mut *tx, &order).await
         })?;
         documents::delivery_note_pdf(&note).map_err(render_error)

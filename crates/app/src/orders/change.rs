@@ -13,11 +13,11 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 use super::place::{check_parties, priced_lines, take_stock};
-use super::{access, messages, stock, LineRequest, ShortagePolicy};
+use super::{messages, stock, LineRequest, ShortagePolicy};
 use crate::audit::Diff;
 use crate::billing;
 use crate::parties::{existing_societe, existing_tiers};
-use crate::{App, AppError, Caller};
+use crate::{scope, App, AppError, Caller};
 
 /// New parties for an order; absent fields keep their value.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,9 +51,9 @@ impl App {
         number: &OrderNumber,
     ) -> Result<Commande, AppError> {
         let found = tx.find_order(number).await?;
-        let found = access::visible(caller, found, &number.to_string())?;
+        let found = scope::visible_order(caller, found, &number.to_string())?;
         let locked = tx.lock_order(found.id()).await?;
-        access::visible(caller, locked, &number.to_string())
+        scope::visible_order(caller, locked, &number.to_string())
     }
 
     /// Validates a draft: takes its stock (or, when asked, what is available, reducing or
@@ -70,7 +70,7 @@ impl App {
         policy: ShortagePolicy,
         reason: Option<Reason>,
     ) -> Result<ValidatedOrder, AppError> {
-        access::require_internal(caller, "validate orders")?;
+        scope::require_internal(caller, "validate orders")?;
         transaction!(self, TxMode::Write, |tx| {
             let mut order = self.locked(&mut *tx, caller, number).await?;
             let now = self.now();
@@ -127,7 +127,7 @@ impl App {
         number: &OrderNumber,
         reason: Option<Reason>,
     ) -> Result<Commande, AppError> {
-        access::require_internal(caller, "delete orders")?;
+        scope::require_internal(caller, "delete orders")?;
         self.end_order(caller, number, OrderAction::Delete, reason)
             .await
     }
@@ -142,7 +142,7 @@ impl App {
         number: &OrderNumber,
         reason: Option<Reason>,
     ) -> Result<Commande, AppError> {
-        access::require_internal(caller, "cancel orders")?;
+        scope::require_internal(caller, "cancel orders")?;
         self.end_order(caller, number, OrderAction::Cancel, reason)
             .await
     }
@@ -157,7 +157,7 @@ impl App {
         number: &OrderNumber,
         reason: Option<Reason>,
     ) -> Result<Commande, AppError> {
-        access::require_internal(caller, "fulfil orders")?;
+        scope::require_internal(caller, "fulfil orders")?;
         self.end_order(caller, number, OrderAction::Fulfil, reason)
             .await
     }
@@ -208,7 +208,7 @@ impl App {
         number: &OrderNumber,
         date: Date,
     ) -> Result<Commande, AppError> {
-        access::require_internal(caller, "change delivery dates")?;
+        scope::require_internal(caller, "change delivery dates")?;
         transaction!(self, TxMode::Write, |tx| {
             let mut order = self.locked(&mut *tx, caller, number).await?;
             if date < order.ordered_at().date() {
@@ -247,7 +247,7 @@ impl App {
         number: &OrderNumber,
         change: &PartiesChange,
     ) -> Result<Commande, AppError> {
-        access::require_internal(caller, "change order addresses")?;
+        scope::require_internal(caller, "change order addresses")?;
         transaction!(self, TxMode::Write, |tx| {
             let mut order = self.locked(&mut *tx, caller, number).await?;
             let before = *order.parties();
@@ -266,6 +266,7 @@ impl App {
                 delivery_address: change.delivery_address.unwrap_or(before.delivery_address),
                 billing_address: change.billing_address.or(before.billing_address),
             };
+            scope::check_order_parties(&mut *tx, caller, &after).await?;
             order.set_parties(after)?;
             let mut diff = Diff::default();
             diff.field("payer", &before.payer, &after.payer)
@@ -306,7 +307,7 @@ impl App {
         number: &OrderNumber,
         line: &LineRequest,
     ) -> Result<Commande, AppError> {
-        access::require_internal(caller, "edit draft orders")?;
+        scope::require_internal(caller, "edit draft orders")?;
         transaction!(self, TxMode::Write, |tx| {
             let mut order = self.locked(&mut *tx, caller, number).await?;
             let (_, mut drafts) = priced_lines(&mut *tx, std::slice::from_ref(line)).await?;
@@ -337,7 +338,7 @@ impl App {
         position: u32,
         quantity: Quantity,
     ) -> Result<Commande, AppError> {
-        access::require_internal(caller, "edit draft orders")?;
+        scope::require_internal(caller, "edit draft orders")?;
         transaction!(self, TxMode::Write, |tx| {
             let mut order = self.locked(&mut *tx, caller, number).await?;
             let before = order
@@ -366,7 +367,7 @@ impl App {
         number: &OrderNumber,
         position: u32,
     ) -> Result<Commande, AppError> {
-        access::require_internal(caller, "edit draft orders")?;
+        scope::require_internal(caller, "edit draft orders")?;
         transaction!(self, TxMode::Write, |tx| {
             let mut order = self.locked(&mut *tx, caller, number).await?;
             order.remove_line(position)?;
@@ -386,7 +387,7 @@ impl App {
         number: &OrderNumber,
         discount: Amount,
     ) -> Result<Commande, AppError> {
-        access::require_internal(caller, "grant discounts")?;
+        scope::require_internal(caller, "grant discounts")?;
         transaction!(self, TxMode::Write, |tx| {
             let mut order = self.locked(&mut *tx, caller, number).await?;
             let before = order.global_discount();

@@ -1,7 +1,6 @@
 //! Orders: placing them (online, from a program, or as a draft at a site), validating,
 //! changing, cancelling, fulfilling, finding and searching them.
 
-pub(crate) mod access;
 mod change;
 mod fit;
 mod messages;

@@ -19,10 +19,10 @@ use ports::{
 use serde::Serialize;
 
 use super::fit::{fit_to_stock, StockLine};
-use super::{access, messages, LineRequest, OrderRequest, ShortagePolicy};
+use super::{messages, LineRequest, OrderRequest, ShortagePolicy};
 use crate::catalogue::{find_article, ArticleKey};
 use crate::fingerprint::fingerprint;
-use crate::{Access, App, AppError, Caller, LineProblem};
+use crate::{scope, Access, App, AppError, Caller, LineProblem};
 
 /// What placing an order gave.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -80,7 +80,7 @@ impl App {
         caller: &Caller,
         request: &OrderRequest,
     ) -> Result<Commande, AppError> {
-        access::require_internal(caller, "create draft orders")?;
+        scope::require_internal(caller, "create draft orders")?;
         self.check_request(caller, request)?;
         transaction!(self, TxMode::Write, |tx| {
             let placed = self
@@ -97,12 +97,8 @@ impl App {
                 "an order needs at least one line",
             ));
         }
-        if let Access::Customer(me) = caller.access {
-            if request.customer != me {
-                return Err(AppError::Forbidden(
-                    "a customer orders for themselves only".to_owned(),
-                ));
-            }
+        scope::require_account(caller)?;
+        if let Access::Customer(_) = caller.access {
             let discounted = request.global_discount != Amount::ZERO
                 || request.lines.iter().any(|l| l.discount != Amount::ZERO);
             if discounted {
@@ -130,7 +126,7 @@ impl App {
             });
         }
         let order = tx.get_order(record.order).await?;
-        let order = access::visible(caller, order, &record.order.to_string())?;
+        let order = scope::visible_order(caller, order, &record.order.to_string())?;
         Ok(PlacedOrder {
             order,
             reduced: Vec::new(),
@@ -180,7 +176,7 @@ impl App {
             .iter()
             .find(|t| t.id == request.customer)
             .cloned()
-            .ok_or_else(|| AppError::not_found("person", request.customer))?;
+            .ok_or_else(|| scope::unknown_person("customer", request.customer))?;
         let known_people: Vec<TiersId> = context.people.iter().map(|t| t.id).collect();
         let known_addresses: Vec<AdresseId> = context.addresses.iter().map(|a| a.id).collect();
         parties_exist(
@@ -191,6 +187,14 @@ impl App {
             Some(request.delivery_address),
             request.billing_address,
         )?;
+        let parties = OrderParties {
+            customer: request.customer,
+            payer: request.payer.unwrap_or(request.customer),
+            recipient: request.recipient.unwrap_or(request.customer),
+            delivery_address: request.delivery_address,
+            billing_address: request.billing_address,
+        };
+        scope::check_order_parties(tx, caller, &parties).await?;
 
         let articles = resolve_references(
             tx,
@@ -213,9 +217,10 @@ impl App {
         let planned = planned_delivery(now.date(), self.settings.lead_days).ok_or_else(|| {
             AppError::invalid("ordered_at", "no working day left in the calendar")
         })?;
-        let taken_by = match caller.access {
-            Access::OrderTaker { tiers, .. } => Some(tiers),
-            _ => None,
+        let (taken_by, placed_by) = match caller.access {
+            Access::OrderTaker { tiers, .. } => (Some(tiers), None),
+            Access::Program(account) => (None, Some(account)),
+            Access::Staff | Access::Customer(_) | Access::Guest | Access::System => (None, None),
         };
         // The order and what it sends, built from its lines: once with every line as
         // asked, and again should some be reduced to the stock available.
@@ -224,15 +229,10 @@ impl App {
                 NewCommande {
                     id,
                     number: number.clone(),
-                    parties: OrderParties {
-                        customer: request.customer,
-                        payer: request.payer.unwrap_or(request.customer),
-                        recipient: request.recipient.unwrap_or(request.customer),
-                        delivery_address: request.delivery_address,
-                        billing_address: request.billing_address,
-                    },
+                    parties: parties.clone(),
                     site: site.id,
                     taken_by,
+                    placed_by,
                     source: request.source,
                     ordered_at: now,
                     planned_delivery: planned,
@@ -377,10 +377,7 @@ fn parties_exist(
 ) -> Result<(), AppError> {
     for (field, id) in [("payer", payer), ("recipient", recipient)] {
         if let Some(id) = id.filter(|id| !people.contains(id)) {
-            return Err(AppError::invalid(
-                field,
-                format!("person {id} does not exist"),
-            ));
+            return Err(scope::unknown_person(field, id));
         }
     }
     for (field, id) in [
@@ -388,10 +385,7 @@ fn parties_exist(
         ("billing_address", billing_address),
     ] {
         if let Some(id) = id.filter(|id| !addresses.contains(id)) {
-            return Err(AppError::invalid(
-                field,
-                format!("address {id} does not exist"),
-            ));
+            return Err(scope::unknown_address(field, id));
         }
     }
     Ok(())

@@ -3,8 +3,7 @@
 use domain::order::{Commande, OrderNumber};
 use ports::{OrderQuery, OrderSummary, Page, TxMode};
 
-use super::access;
-use crate::{Access, App, AppError, Caller};
+use crate::{scope, App, AppError, Caller};
 
 impl App {
     /// The order with this number.
@@ -14,12 +13,12 @@ impl App {
     pub async fn order(&self, caller: &Caller, number: &OrderNumber) -> Result<Commande, AppError> {
         transaction!(self, TxMode::Read, |tx| {
             let order = tx.find_order(number).await?;
-            access::visible(caller, order, &number.to_string())
+            scope::visible_order(caller, order, &number.to_string())
         })
     }
 
-    /// The orders that match, newest first. A customer sees only their own; a program only
-    /// those sent through the API.
+    /// The orders that match, newest first, among those the caller may see (a customer
+    /// their own, a program those it placed, an order taker those of their site).
     ///
     /// # Errors
     /// [`AppError::Store`] when the database fails.
@@ -28,37 +27,12 @@ impl App {
         caller: &Caller,
         query: &OrderQuery,
     ) -> Result<Page<OrderSummary>, AppError> {
-        let mut query = query.clone();
-        match caller.access {
-            Access::Customer(me) => {
-                if query.customer.is_some_and(|c| c != me) {
-                    return Ok(Page {
-                        items: Vec::new(),
-                        total: 0,
-                    });
-                }
-                query.customer = Some(me);
-                if query.state == Some(domain::order::OrderState::Deleted) {
-                    return Ok(Page {
-                        items: Vec::new(),
-                        total: 0,
-                    });
-                }
-            }
-            Access::Program => {
-                if query
-                    .source
-                    .is_some_and(|s| s != domain::order::OrderSource::Api)
-                {
-                    return Ok(Page {
-                        items: Vec::new(),
-                        total: 0,
-                    });
-                }
-                query.source = Some(domain::order::OrderSource::Api);
-            }
-            Access::Staff | Access::OrderTaker { .. } | Access::System => {}
-        }
+        let Some(query) = scope::order_query_within_scope(caller, query) else {
+            return Ok(Page {
+                items: Vec::new(),
+                total: 0,
+            });
+        };
         if let (Some(from), Some(until)) = (query.from, query.until) {
             if from >= until {
                 return Err(AppError::invalid(

@@ -5,8 +5,7 @@ use domain::payment::{Payment, PaymentSummary};
 use ports::TxMode;
 use serde::Serialize;
 
-use crate::orders::access;
-use crate::{App, AppError, Caller};
+use crate::{scope, App, AppError, Caller};
 
 /// An order with its payments.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -31,7 +30,7 @@ impl App {
     ) -> Result<OrderPayments, AppError> {
         transaction!(self, TxMode::Read, |tx| {
             let found = tx.find_order(number).await?;
-            let order = access::visible(caller, found, &number.to_string())?;
+            let order = scope::visible_order(caller, found, &number.to_string())?;
             let payments = tx.payments_of(order.id()).await?;
             let summary = PaymentSummary::of(&payments, order.pricing().total_ttc);
             Ok(OrderPayments {

@@ -17,8 +17,7 @@ use time::OffsetDateTime;
 
 use super::check_payable;
 use super::update::settled_conflict;
-use crate::orders::access;
-use crate::{App, AppError, Caller};
+use crate::{scope, App, AppError, Caller};
 
 /// The longest reference staff may note, in characters.
 pub const MAX_REFERENCE: usize = 200;
@@ -183,7 +182,7 @@ impl App {
         number: &OrderNumber,
         manual: &ManualPayment,
     ) -> Result<StartedPayment, AppError> {
-        access::require_internal(caller, "record payments")?;
+        scope::require_internal(caller, "record payments")?;
         if !manual.method.is_recorded_by_staff() {
             return Err(AppError::invalid(
                 "method",

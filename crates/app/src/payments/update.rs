@@ -8,9 +8,8 @@ use serde::Serialize;
 use time::OffsetDateTime;
 
 use super::messages;
-use crate::orders::access;
 use crate::parties::existing_tiers;
-use crate::{App, AppError, Caller};
+use crate::{scope, App, AppError, Caller};
 
 /// A payment after a change, and what the order's payments now amount to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -100,12 +99,17 @@ impl App {
         id: PaymentId,
         outcome: &PaymentOutcome,
     ) -> Result<PaymentUpdate, AppError> {
-        access::require_internal(caller, "record payments")?;
+        scope::require_internal(caller, "record payments")?;
         transaction!(self, TxMode::Write, |tx| {
             let payment = tx
                 .get_payment(id)
                 .await?
                 .ok_or_else(|| AppError::not_found("payment", id))?;
+            // A payment of an order the caller may not see does not exist for them.
+            let order = tx.get_order(payment.order).await?;
+            if !order.is_some_and(|o| scope::may_see_order(caller, &o)) {
+                return Err(AppError::not_found("payment", id));
+            }
             if !payment.method.is_recorded_by_staff() {
                 return Err(AppError::Conflict {
                     code: "processor_payment",

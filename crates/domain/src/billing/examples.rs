@@ -111,6 +111,7 @@ pub fn order(source: OrderSource) -> Commande {
             parties: OrderParties::customer_only(customer, AdresseId::from_u128(8)),
             site: SocieteId::from_u128(9),
             taken_by: None,
+            placed_by: None,
             source,
             ordered_at: ORDERED_AT,
             planned_delivery: date!(2026 - 03 - 04),

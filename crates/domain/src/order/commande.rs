@@ -5,7 +5,7 @@ use super::{
     replay, Actor, Ligne, LineDraft, OrderAction, OrderError, OrderNumber, OrderState, Reason,
     StateChange,
 };
-use crate::ids::{AdresseId, CommandeId, SocieteId, TiersId};
+use crate::ids::{AccountId, AdresseId, CommandeId, SocieteId, TiersId};
 use crate::money::{Amount, Quantity};
 use crate::pricing::{price, Pricing};
 
@@ -95,6 +95,9 @@ pub struct NewCommande {
     pub site: SocieteId,
     /// The person who took it, for orders taken at a site.
     pub taken_by: Option<TiersId>,
+    /// The account of the program that sent it, for orders from other programs: a program
+    /// sees the orders it placed and no other.
+    pub placed_by: Option<AccountId>,
     /// Where it comes from.
     pub source: OrderSource,
     /// When it was taken.
@@ -121,6 +124,9 @@ pub struct CommandeParts {
     pub site: SocieteId,
     /// The person who took it.
     pub taken_by: Option<TiersId>,
+    /// The program's account that sent it.
+    #[serde(default)]
+    pub placed_by: Option<AccountId>,
     /// Where it came from.
     pub source: OrderSource,
     /// When it was taken.
@@ -169,6 +175,7 @@ impl Commande {
             parties: new.parties,
             site: new.site,
             taken_by: new.taken_by,
+            placed_by: new.placed_by,
             source: new.source,
             ordered_at: new.ordered_at,
             planned_delivery: new.planned_delivery,
@@ -235,6 +242,10 @@ impl Commande {
     /// The person who took it.
     pub fn taken_by(&self) -> Option<TiersId> {
         self.parts.taken_by
+    }
+    /// The program's account that sent it.
+    pub fn placed_by(&self) -> Option<AccountId> {
+        self.parts.placed_by
     }
     /// Where it came from.
     pub fn source(&self) -> OrderSource {

@@ -452,7 +452,8 @@ fn me_dto(caller: &Caller, person: Option<&TiersView>) -> MeDto {
         Access::Staff => ("admin", None),
         Access::OrderTaker { site, .. } => ("order_taker", Some(site.to_string())),
         Access::Customer(_) => ("customer", None),
-        Access::Program => ("program", None),
+        Access::Program(_) => ("program", None),
+        Access::Guest => ("guest", None),
         Access::System => ("system", None),
     };
     let (companies, addresses) = match person {
@@ -499,7 +500,7 @@ pub(crate) async fn me(
 ) -> Result<axum::Json<MeDto>, Problem> {
     let tiers: Option<TiersId> = match caller.access {
         Access::Customer(tiers) | Access::OrderTaker { tiers, .. } => Some(tiers),
-        Access::Staff | Access::Program | Access::System => None,
+        Access::Staff | Access::Program(_) | Access::Guest | Access::System => None,
     };
     let person = match tiers {
         Some(tiers) => Some(state.app.tiers(&caller, tiers).await?),

@@ -14,7 +14,6 @@ use axum::routing::{post, put};
 use axum::Router;
 use domain::cart::MAX_CART_ITEMS;
 use domain::ids::{AdresseId, CartId, TiersId};
-use domain::order::Actor;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -40,17 +39,11 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/api/v1/carts/{id}/checkout", post(checkout))
 }
 
-/// The name a guest's changes are recorded under.
-const GUEST: &str = "guest";
-
 /// Who asks: the token's caller, or a guest, who reaches guests' carts only.
 fn caller_or_guest(caller: Option<Caller>) -> Result<Caller, Problem> {
     match caller {
         Some(caller) => Ok(caller),
-        None => Ok(Caller {
-            access: Access::Program,
-            actor: Actor::new(GUEST).map_err(|e| Problem::internal(&e))?,
-        }),
+        None => Ok(Caller::guest()),
     }
 }
 
@@ -385,9 +378,11 @@ pub struct CheckoutInput {
     pub payer: Option<String>,
     /// Who receives; the customer when absent.
     pub recipient: Option<String>,
-    /// Where to deliver (an address id, from `/api/v1/me`).
-    pub delivery_address: String,
-    /// Where to bill; the delivery address when absent.
+    /// Where to deliver (an address id, from `/api/v1/me/addresses`); the customer's
+    /// default delivery address when absent.
+    pub delivery_address: Option<String>,
+    /// Where to bill; the customer's default billing address when absent, else the
+    /// delivery address.
     pub billing_address: Option<String>,
     /// What to do when an article is short: refuse (the default, every short article
     /// listed with what is available) or go on with what is available.
@@ -416,11 +411,11 @@ impl CheckoutInput {
             customer,
             payer: tiers(&self.payer, "payer")?,
             recipient: tiers(&self.recipient, "recipient")?,
-            delivery_address: fields::id(
-                &self.delivery_address,
-                "delivery_address",
-                AdresseId::parse,
-            )?,
+            delivery_address: self
+                .delivery_address
+                .as_deref()
+                .map(|t| fields::id(t, "delivery_address", AdresseId::parse))
+                .transpose()?,
             billing_address: self
                 .billing_address
                 .as_deref()

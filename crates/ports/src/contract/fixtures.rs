@@ -402,6 +402,7 @@ pub fn new_commande(
         parties,
         site,
         taken_by: None,
+        placed_by: None,
         source: OrderSource::Phone,
         ordered_at,
         planned_delivery: ordered_at.date() + Duration::days(2),

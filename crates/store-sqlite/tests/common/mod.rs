@@ -149,6 +149,7 @@ pub mod build {
                 parties,
                 site,
                 taken_by: None,
+                placed_by: None,
                 source: OrderSource::Phone,
                 ordered_at,
                 planned_delivery: ordered_at.date() + Duration::days(2),

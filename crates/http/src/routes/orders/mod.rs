@@ -292,6 +292,7 @@ pub(crate) async fn search(
             .as_deref()
             .map(|s| fields::id(s, "site", SocieteId::parse))
             .transpose()?,
+        placed_by: None,
         from: time_param(&params.from, "from")?,
         until: time_param(&params.until, "until")?,
         paging: Paging {

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use domain::ids::{SocieteId, TiersId};
+use domain::ids::{AccountId, SocieteId, TiersId};
 use domain::order::{Commande, NewCommande, OrderParties, OrderSource, OrderState};
 use time::macros::date;
 use time::{Duration, OffsetDateTime};
@@ -49,6 +49,7 @@ pub async fn orders_round_trip_with_lines_and_history(db: Arc<dyn Database>) {
         parties: world.all_parties(),
         site: world.par.id,
         taken_by: Some(world.taker.id),
+        placed_by: None,
         source: OrderSource::Phone,
         ordered_at: at_micros(1),
         planned_delivery: date!(2026 - 03 - 04),
@@ -79,6 +80,7 @@ pub async fn orders_round_trip_with_lines_and_history(db: Arc<dyn Database>) {
         NewCommande {
             source: OrderSource::Online,
             taken_by: None,
+            placed_by: Some(AccountId::from_u128(0x5eed)),
             global_discount: amount("0"),
             ..new_commande(
                 ids.commande(),
@@ -392,6 +394,7 @@ fn expected_search(orders: &[Commande], query: &OrderQuery) -> Page<OrderSummary
         })
         .filter(|o| query.source.is_none_or(|s| o.source() == s))
         .filter(|o| query.site.is_none_or(|s| o.site() == s))
+        .filter(|o| query.placed_by.is_none_or(|a| o.placed_by() == Some(a)))
         .filter(|o| query.from.is_none_or(|from| o.ordered_at() >= from))
         .filter(|o| query.until.is_none_or(|until| o.ordered_at() < until))
         .collect();
@@ -447,6 +450,8 @@ pub async fn orders_are_searched_and_paged(db: Arc<dyn Database>) {
         let mut order = Commande::create(
             NewCommande {
                 source,
+                // Orders from other programs, each by its account.
+                placed_by: (source == Api).then(|| AccountId::from_u128(0xa9 + i as u128 % 2)),
                 ..new_commande(
                     ids.commande(),
                     order_number(site, sequence),
@@ -576,6 +581,7 @@ pub async fn orders_are_searched_and_paged(db: Arc<dyn Database>) {
                 state: Some(Validated),
                 source: Some(Phone),
                 site: Some(world.par.id),
+                placed_by: None,
                 from: Some(day(0)),
                 until: Some(day(2)),
                 paging: Paging::first(10),
@@ -596,6 +602,15 @@ pub async fn orders_are_searched_and_paged(db: Arc<dyn Database>) {
             "a state",
             OrderQuery {
                 state: Some(state),
+                ..all.clone()
+            },
+        ));
+    }
+    for account in [0xa9, 0xaa, 0xab] {
+        queries.push((
+            "a program's account",
+            OrderQuery {
+                placed_by: Some(AccountId::from_u128(account)),
                 ..all.clone()
             },
         ));
