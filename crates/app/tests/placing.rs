@@ -372,19 +372,62 @@ async fn customers_see_only_their_own_orders_and_give_no_discounts() {
         .await
         .unwrap();
     assert_eq!(page.total, 0);
-    // Paul cannot order for Marie, nor grant himself a discount.
-    assert_eq!(
-        shop.app
-            .place_order(
-                &customer(&paul),
-                &request(&marie, vec![line(&shop.vis, 1)]),
-                None
-            )
-            .await
-            .unwrap_err()
-            .code(),
-        "forbidden"
-    );
+    // Paul cannot order for Marie, nor name her as payer or recipient, nor her address:
+    // each is refused as if it did not exist, naming the field, and nothing is placed.
+    let field_of = |err: AppError| match err {
+        AppError::Invalid { field, .. } => field,
+        other => panic!("expected a validation error, got {other:?}"),
+    };
+    let refused = shop
+        .app
+        .place_order(
+            &customer(&paul),
+            &request(&marie, vec![line(&shop.vis, 1)]),
+            None,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(field_of(refused), "customer");
+    let mut pays_marie = request(&paul, vec![line(&shop.vis, 1)]);
+    pays_marie.payer = Some(marie.tiers.id);
+    let refused = shop
+        .app
+        .place_order(&customer(&paul), &pays_marie, None)
+        .await;
+    assert_eq!(field_of(refused.unwrap_err()), "payer");
+    let mut to_marie = request(&paul, vec![line(&shop.vis, 1)]);
+    to_marie.recipient = Some(marie.tiers.id);
+    let refused = shop
+        .app
+        .place_order(&customer(&paul), &to_marie, None)
+        .await;
+    assert_eq!(field_of(refused.unwrap_err()), "recipient");
+    let mut at_maries = request(&paul, vec![line(&shop.vis, 1)]);
+    at_maries.delivery_address = marie.adresse.id;
+    let refused = shop
+        .app
+        .place_order(&customer(&paul), &at_maries, None)
+        .await;
+    assert_eq!(field_of(refused.unwrap_err()), "delivery_address");
+    let mut billed_at_maries = request(&paul, vec![line(&shop.vis, 1)]);
+    billed_at_maries.billing_address = Some(marie.adresse.id);
+    let refused = shop
+        .app
+        .place_order(&customer(&paul), &billed_at_maries, None)
+        .await;
+    assert_eq!(field_of(refused.unwrap_err()), "billing_address");
+    let pauls = shop
+        .app
+        .search_orders(
+            &staff(),
+            &OrderQuery {
+                customer: Some(paul.tiers.id),
+                ..OrderQuery::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(pauls.total, 0, "a refused order leaves nothing behind");
     let mut discounted = request(&paul, vec![line(&shop.vis, 1)]);
     discounted.global_discount = Amount::new(d("1.00")).unwrap();
     assert_eq!(

@@ -44,6 +44,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "program accounts",
         include_str!("../migrations/0006_program_accounts.sql"),
     ),
+    (
+        7,
+        "scopes and address book",
+        include_str!("../migrations/0007_scopes_and_address_book.sql"),
+    ),
 ];
 
 /// How long a transaction waits for a row lock before giving up with a retryable error,

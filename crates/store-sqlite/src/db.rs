@@ -48,6 +48,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "program accounts",
         include_str!("../migrations/0006_program_accounts.sql"),
     ),
+    (
+        7,
+        "scopes and address book",
+        include_str!("../migrations/0007_scopes_and_address_book.sql"),
+    ),
 ];
 
 /// How long a connection waits for a lock held by another process before giving up.
