@@ -1,5 +1,6 @@
 //! The routes of the API, by resource.
 
+mod address_book;
 mod auth;
 mod carts;
 mod catalogue;
@@ -53,6 +54,7 @@ fn api(state: AppState) -> Router {
         .merge(auth::routes())
         .merge(carts::routes())
         .merge(parties::routes())
+        .merge(address_book::routes())
         .merge(catalogue::routes())
         .merge(payments::routes())
         .merge(invoices::routes())

@@ -9,7 +9,9 @@ use axum::Router;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{auth, carts, catalogue, health, invoices, orders, outbox, parties, payments};
+use super::{
+    address_book, auth, carts, catalogue, health, invoices, orders, outbox, parties, payments,
+};
 use crate::AppState;
 
 /// The API's description.
@@ -28,6 +30,8 @@ use crate::AppState;
         parties::create_company, parties::show_company, parties::update_company,
         parties::create_person, parties::show_person, parties::update_person,
         parties::create_address, parties::show_address, parties::update_address,
+        address_book::show, address_book::add, address_book::change, address_book::remove,
+        address_book::set_defaults,
         parties::create_link, parties::remove_link, parties::remove_link_between,
         parties::sites, parties::find_customers, parties::register_customer, parties::changes,
         catalogue::list_articles, catalogue::create_article, catalogue::show_article,
