@@ -174,9 +174,10 @@ async fn bad_company_requests_get_problems() {
         .post("/api/v1/companies", h.admin(), json!({"name": "Y"}))
         .await
         .ok(201));
+    // Not the customer's: as if it did not exist.
     h.get(&format!("/api/v1/companies/{own}"), h.customer())
         .await
-        .problem(403, "forbidden");
+        .problem(404, "not_found");
     h.put(
         &format!("/api/v1/companies/{own}"),
         h.admin(),
@@ -431,9 +432,10 @@ async fn bad_address_requests_get_problems() {
         .post("/api/v1/addresses", h.admin(), valid.clone())
         .await
         .ok(201));
+    // Not the customer's: as if it did not exist.
     h.get(&format!("/api/v1/addresses/{address}"), h.customer())
         .await
-        .problem(403, "forbidden");
+        .problem(404, "not_found");
     h.put(
         &format!("/api/v1/addresses/{address}"),
         h.customer(),
