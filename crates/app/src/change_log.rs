@@ -3,7 +3,9 @@
 
 use ports::{ChangeRecord, EntityKind, TxMode};
 
-use crate::scope::require_internal;
+use domain::ids::CommandeId;
+
+use crate::scope::{require_internal, visible_order};
 use crate::{App, AppError, Caller};
 
 impl App {
@@ -21,6 +23,14 @@ impl App {
     ) -> Result<Vec<ChangeRecord>, AppError> {
         require_internal(caller, "read the change log")?;
         transaction!(self, TxMode::Read, |tx| {
+            // An order's changes are the order's: only for those who may see it.
+            if entity == EntityKind::Commande {
+                let order = match CommandeId::parse(id) {
+                    Ok(order) => tx.get_order(order).await?,
+                    Err(_) => None,
+                };
+                visible_order(caller, order, id)?;
+            }
             Ok(tx.changes_of(entity, id).await?)
         })
     }

@@ -103,6 +103,9 @@ impl App {
         input: &SocieteInput,
     ) -> Result<Societe, AppError> {
         require_internal(caller, "create companies")?;
+        if input.site_code.is_some() {
+            require_admin(caller, "create sites")?;
+        }
         let now = self.now();
         let societe = Societe {
             id: SocieteId::from_u128(self.ids.next_id()),
@@ -142,6 +145,9 @@ impl App {
         let now = self.now();
         transaction!(self, TxMode::Write, |tx| {
             let before = existing_societe(&mut *tx, id).await?;
+            if before.site_code.is_some() || input.site_code.is_some() {
+                require_admin(caller, "change sites")?;
+            }
             if let Some(parent) = input.parent {
                 existing_societe(&mut *tx, parent).await?;
                 let ancestors = tx.ancestors_of(parent).await?;
@@ -240,8 +246,10 @@ impl App {
     /// Every site of the supplier, by code.
     ///
     /// # Errors
-    /// [`AppError::Store`] when the database fails.
-    pub async fn sites(&self) -> Result<Vec<Societe>, AppError> {
+    /// [`AppError::Forbidden`] unless the caller is staff; [`AppError::Store`] when the
+    /// database fails.
+    pub async fn sites(&self, caller: &Caller) -> Result<Vec<Societe>, AppError> {
+        require_internal(caller, "list the sites")?;
         transaction!(self, TxMode::Read, |tx| { Ok(tx.list_sites().await?) })
     }
 
@@ -280,9 +288,7 @@ impl App {
         id: TiersId,
         details: &TiersDetails,
     ) -> Result<Tiers, AppError> {
-        if !scope::may_see_person(caller, id) {
-            return Err(AppError::not_found("person", id));
-        }
+        scope::check_person_visible(caller, id)?;
         let now = self.now();
         transaction!(self, TxMode::Write, |tx| {
             let before = existing_tiers(&mut *tx, id).await?;
@@ -312,9 +318,7 @@ impl App {
     /// # Errors
     /// [`AppError::NotFound`] (also for a customer asking for someone else).
     pub async fn tiers(&self, caller: &Caller, id: TiersId) -> Result<TiersView, AppError> {
-        if !scope::may_see_person(caller, id) {
-            return Err(AppError::not_found("person", id));
-        }
+        scope::check_person_visible(caller, id)?;
         transaction!(self, TxMode::Read, |tx| {
             let tiers = existing_tiers(&mut *tx, id).await?;
             let links: PartyLinks = tx.links_of_tiers(id).await?;

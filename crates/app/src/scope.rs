@@ -8,6 +8,7 @@
 //! caller's role never may do is [`AppError::Forbidden`]: that reveals nothing about any
 //! one record.
 
+use domain::cart::Cart;
 use domain::ids::{AdresseId, SocieteId, TiersId};
 use domain::order::{Commande, OrderParties, OrderState};
 use ports::{OrderQuery, Transaction};
@@ -102,12 +103,33 @@ pub(crate) fn order_query_within_scope(caller: &Caller, query: &OrderQuery) -> O
     Some(query)
 }
 
-/// Whether the caller may see this person: a customer themselves only; programs nobody.
-pub(crate) fn may_see_person(caller: &Caller, id: TiersId) -> bool {
+/// Whether the caller may use this cart: a guest's cart is reached by its unguessable id
+/// alone; a customer's cart is theirs only, staff included.
+pub(crate) fn may_use_cart(caller: &Caller, cart: &Cart) -> bool {
+    match (cart.owner, caller.access) {
+        (None, _) => true,
+        (Some(owner), Access::Customer(me)) => owner == me,
+        (Some(_), _) => false,
+    }
+}
+
+/// Programs see orders, never the parties as such: the back office is not theirs.
+fn refuse_programs(caller: &Caller) -> Result<(), AppError> {
     match caller.access {
-        Access::Customer(me) => me == id,
-        Access::Program(_) | Access::Guest => false,
-        Access::Staff | Access::OrderTaker { .. } | Access::System => true,
+        Access::Program(_) | Access::Guest => Err(AppError::Forbidden(
+            "people, companies and addresses are for staff and for customers' own".to_owned(),
+        )),
+        Access::Staff | Access::OrderTaker { .. } | Access::Customer(_) | Access::System => Ok(()),
+    }
+}
+
+/// Checks that the caller may see this person: a customer themselves only (anyone else
+/// does not exist for them); programs nobody.
+pub(crate) fn check_person_visible(caller: &Caller, id: TiersId) -> Result<(), AppError> {
+    refuse_programs(caller)?;
+    match caller.access {
+        Access::Customer(me) if me != id => Err(AppError::not_found("person", id)),
+        _ => Ok(()),
     }
 }
 
@@ -118,10 +140,10 @@ pub(crate) async fn check_address_visible(
     caller: &Caller,
     id: AdresseId,
 ) -> Result<(), AppError> {
+    refuse_programs(caller)?;
     let visible = match caller.access {
-        Access::Staff | Access::OrderTaker { .. } | Access::System => true,
         Access::Customer(me) => tx.addresses_reachable_from(&[me]).await?.contains(&id),
-        Access::Program(_) | Access::Guest => false,
+        _ => true,
     };
     if visible {
         Ok(())
@@ -137,15 +159,15 @@ pub(crate) async fn check_company_visible(
     caller: &Caller,
     id: SocieteId,
 ) -> Result<(), AppError> {
+    refuse_programs(caller)?;
     let visible = match caller.access {
-        Access::Staff | Access::OrderTaker { .. } | Access::System => true,
         Access::Customer(me) => tx
             .links_of_tiers(me)
             .await?
             .societe_tiers
             .iter()
             .any(|link| link.from == id),
-        Access::Program(_) | Access::Guest => false,
+        _ => true,
     };
     if visible {
         Ok(())

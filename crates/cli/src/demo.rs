@@ -367,7 +367,7 @@ async fn vat_codes(ctx: &mut Ctx<'_>, report: &mut Report) -> Result<(), CliErro
 }
 
 async fn sites(ctx: &mut Ctx<'_>, report: &mut Report) -> Result<Vec<SocieteId>, CliError> {
-    let existing = ctx.app.sites().await?;
+    let existing = ctx.app.sites(&ctx.caller).await?;
     let mut ids = Vec::new();
     for (code, name, email) in SITES {
         let code = ok(SiteCode::new(code))?;

@@ -141,7 +141,7 @@ pub(crate) async fn run(command: OrdersCommand, ctx: &mut Ctx<'_>) -> Result<(),
 pub(crate) async fn site_codes(ctx: &Ctx<'_>) -> Result<HashMap<SocieteId, String>, CliError> {
     Ok(ctx
         .app
-        .sites()
+        .sites(&ctx.caller)
         .await?
         .into_iter()
         .map(|s| (s.id, output::opt(s.site_code.as_ref())))
@@ -214,7 +214,7 @@ impl Filters {
         let site = match &self.site {
             Some(code) => Some(
                 ctx.app
-                    .sites()
+                    .sites(&ctx.caller)
                     .await?
                     .into_iter()
                     .find(|s| s.site_code.as_ref() == Some(code))

@@ -44,7 +44,7 @@ pub(crate) struct CreateArgs {
 pub(crate) async fn run(command: SitesCommand, ctx: &mut Ctx<'_>) -> Result<(), CliError> {
     match command {
         SitesCommand::List(ListArgs {}) => {
-            let sites = ctx.app.sites().await?;
+            let sites = ctx.app.sites(&ctx.caller).await?;
             if ctx.json {
                 return output::json(ctx.out, &sites);
             }

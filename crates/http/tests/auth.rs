@@ -590,7 +590,7 @@ async fn a_program_places_orders_of_source_api_and_reaches_nothing_else() {
             .all(|o| o["source"] == "api"),
         "{listed}"
     );
-    // Nothing of the back office: people are not found, as for a customer.
+    // Nothing of the back office: people are for staff (and for customers, their own).
     api.call(
         Method::GET,
         &format!("/api/v1/people/{}", marie["person"]["id"].as_str().unwrap()),
@@ -598,5 +598,5 @@ async fn a_program_places_orders_of_source_api_and_reaches_nothing_else() {
         None,
     )
     .await
-    .problem(404, "not_found");
+    .problem(403, "forbidden");
 }

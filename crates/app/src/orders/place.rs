@@ -169,8 +169,24 @@ impl App {
 
         let site = context.site.clone().ok_or_else(|| match site_key {
             SiteKey::Id(id) => AppError::not_found("site", id),
+            // A site the request names is a body id: as every other, refused naming it.
+            SiteKey::Code(code) if request.site.is_some() => {
+                AppError::invalid("site", format!("site {code} does not exist"))
+            }
             SiteKey::Code(code) => AppError::not_found("site", code),
         })?;
+        // An order taker takes orders at their own site: another one, named, is refused
+        // as if it did not exist.
+        if let Some(code) = request
+            .site
+            .as_ref()
+            .filter(|&c| site.site_code.as_ref() != Some(c))
+        {
+            return Err(AppError::invalid(
+                "site",
+                format!("site {code} does not exist"),
+            ));
+        }
         let customer = context
             .people
             .iter()
@@ -229,7 +245,7 @@ impl App {
                 NewCommande {
                     id,
                     number: number.clone(),
-                    parties: parties.clone(),
+                    parties,
                     site: site.id,
                     taken_by,
                     placed_by,

@@ -1015,9 +1015,9 @@ pub(crate) async fn remove_link_between(
 )]
 pub(crate) async fn sites(
     State(state): State<AppState>,
-    Authenticated(_caller): Authenticated,
+    Authenticated(caller): Authenticated,
 ) -> Result<axum::Json<Vec<CompanyDto>>, Problem> {
-    let sites = state.app.sites().await?;
+    let sites = state.app.sites(&caller).await?;
     Ok(axum::Json(sites.iter().map(CompanyDto::from).collect()))
 }
 
