@@ -73,11 +73,6 @@ pub struct AddressDefaultsInput {
     pub billing_address: Option<String>,
 }
 
-/// An address id in the path: a malformed one names no address.
-fn address_id(text: &str) -> Result<AdresseId, Problem> {
-    AdresseId::parse(text).map_err(|_| Problem::not_found(format!("address {text} does not exist")))
-}
-
 /// The caller's address book (customers).
 #[utoipa::path(
     get, path = "/api/v1/me/addresses", tag = "parties",
@@ -148,10 +143,9 @@ pub(crate) async fn add(
 pub(crate) async fn change(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(id): Path<String>,
+    Path(id): Path<AdresseId>,
     input: Result<Json<AddressInput>, Problem>,
 ) -> Result<axum::Json<AddressDto>, Problem> {
-    let id = address_id(&id)?;
     let Json(input) = input?;
     let details = input.details("")?;
     let adresse = state.app.change_own_address(&caller, id, &details).await?;
@@ -174,9 +168,8 @@ pub(crate) async fn change(
 pub(crate) async fn remove(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    Path(id): Path<String>,
+    Path(id): Path<AdresseId>,
 ) -> Result<StatusCode, Problem> {
-    let id = address_id(&id)?;
     state.app.remove_own_address(&caller, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
