@@ -5,7 +5,6 @@ use app::{Access, Caller};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use domain::ids::{CartId, TiersId};
-use domain::order::Actor;
 
 use crate::page::PageError;
 use crate::words::Flash;
@@ -25,19 +24,13 @@ pub struct Visitor {
     pub flash: Option<Flash>,
 }
 
-/// The name a guest's changes are recorded under (as the API's).
-const GUEST: &str = "guest";
-
 impl Visitor {
     /// Who calls the use cases: the logged-in account, or a guest, who reaches only
     /// guests' carts (as in the API).
     pub fn caller(&self) -> Caller {
         match &self.caller {
             Some(caller) => caller.clone(),
-            None => Caller {
-                access: Access::Program,
-                actor: Actor::new(GUEST).unwrap_or_else(|_| Caller::system().actor),
-            },
+            None => Caller::guest(),
         }
     }
 

@@ -371,7 +371,7 @@ pub async fn confirm(
         customer: ctx.me,
         payer: None,
         recipient: None,
-        delivery_address: delivery,
+        delivery_address: Some(delivery),
         billing_address: choice.billing,
         on_shortage: if form.stock == "disponible" {
             ShortagePolicy::TakeAvailable

@@ -82,6 +82,7 @@ pub async fn list(
                 state: None,
                 source: None,
                 site: None,
+                placed_by: None,
                 from: None,
                 until: None,
                 paging: Paging {
