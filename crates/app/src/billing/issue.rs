@@ -95,8 +95,11 @@ pub(crate) async fn handle_internal(
             format!("message {} is unreadable: {e}", message.id),
         )
     })?;
+    // Locked, as a cancellation locks it: an invoice and the cancellation of its order
+    // are never decided on two views of the order, so a cancelled order that was invoiced
+    // always finds its invoice when its credit note is due, whatever other worker runs.
     let order = tx
-        .get_order(due.order_id)
+        .lock_order(due.order_id)
         .await?
         .ok_or_else(|| AppError::not_found("order", &due.order_number))?;
     let documents = tx.invoices_of_order(order.id()).await?;

@@ -68,6 +68,11 @@ impl DeliveryPolicy {
     }
 }
 
+/// Whether the database could not be reached: nothing can be recorded then.
+fn unreachable(error: &AppError) -> bool {
+    matches!(error, AppError::Store(ports::StoreError::Unavailable(_)))
+}
+
 /// What one pass did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct DeliveryReport {
@@ -215,9 +220,12 @@ impl App {
                 report.handled += handled;
                 Ok(emails)
             }
-            Err(error) if !error.is_retryable() && !matches!(error, AppError::Store(_)) => {
-                // One internal message is refused: handle them one by one, so the others
-                // go through and the refused one is recorded as such.
+            Err(error) if !error.is_retryable() && !unreachable(&error) => {
+                // One internal message is refused, by the rules or by the store: handle
+                // them one by one, so that the others go through and the refused one is
+                // recorded with its error, tried again later and in the end failed, like
+                // any message that keeps failing. Only a database out of reach stops the
+                // pass (nothing could be recorded).
                 tracing::warn!(%error, "an internal message was refused; handling one by one");
                 self.claim_one_by_one(policy, report).await
             }
