@@ -8,7 +8,7 @@ use domain::party::{
     Societe, Tiers, TiersDetails,
 };
 use domain::text::search_key;
-use ports::{EntityKind, LinkKind, LinkRecord, PartyLinks, PartyStore, TxMode};
+use ports::{EntityKind, LinkKind, LinkRecord, PartyLinks, PartyStore, StoreError, TxMode};
 use serde::Serialize;
 
 use crate::audit::Diff;
@@ -234,13 +234,25 @@ impl App {
             created_at: now,
             updated_at: now,
         };
-        transaction!(self, TxMode::Write, |tx| {
+        let created = transaction!(self, TxMode::Write, |tx| {
             if let Some(site) = tx.find_site(code).await? {
                 return Ok(site);
             }
             tx.insert_societe(&fresh).await?;
             Ok(fresh.clone())
-        })
+        });
+        match created {
+            // Another process made it between this one's read and its write (processes
+            // starting together on a fresh database): theirs is the site.
+            Err(AppError::Store(StoreError::Duplicate { .. })) => {
+                transaction!(self, TxMode::Read, |tx| {
+                    tx.find_site(code)
+                        .await?
+                        .ok_or_else(|| AppError::not_found("site", code))
+                })
+            }
+            other => other,
+        }
     }
 
     /// Every site of the supplier, by code.

@@ -151,6 +151,8 @@ async fn site_order_invoiced_then_credited(db: Arc<dyn Database>) {
         ]
     );
     assert!(invoice_email.attachments[0].content.starts_with(b"%PDF-"));
+    let text = invoice_email.text.clone().unwrap_or_default();
+    assert!(text.contains("Le bon de livraison est joint"), "{text}");
     let rendered = shop
         .app
         .invoice_document(&staff, &invoice.number)
@@ -380,4 +382,61 @@ async fn concurrent_issuing_leaves_no_gap_on_postgres() {
     if let Some(db) = postgres().await {
         concurrent_issuing_leaves_no_gap(db).await;
     }
+}
+
+/// An order cancelled between its invoice and the invoice's email: the email carries the
+/// invoice alone and does not promise a delivery note.
+#[tokio::test]
+async fn an_invoice_email_of_an_order_cancelled_since_promises_no_delivery_note() {
+    let shop = shop(sqlite().await).await;
+    let staff = staff();
+    let marie = register(
+        &shop.app,
+        "Dupont",
+        "Marie",
+        "0612345678",
+        "marie@example.fr",
+    )
+    .await;
+    let order = shop
+        .app
+        .place_order(
+            &staff,
+            &phone_order(&shop, &marie, vec![line(&shop.vis, 1)]),
+            None,
+        )
+        .await
+        .unwrap()
+        .order;
+    let folder = mail_folder("cancelled-since");
+    let mailer = FolderMailer::new(&folder);
+    // The first pass issues the invoice and queues its email; the order is cancelled
+    // before the next pass sends it.
+    shop.app
+        .deliver_outbox(&mailer, &DeliveryPolicy::default())
+        .await
+        .unwrap();
+    shop.app
+        .cancel_order(&staff, order.number(), None)
+        .await
+        .unwrap();
+    deliver_all(&shop.app, &mailer).await;
+    let emails = emails_in(&folder);
+    let invoice_email = emails
+        .iter()
+        .find(|m| {
+            m.subject
+                .as_deref()
+                .unwrap_or_default()
+                .starts_with("Votre facture")
+        })
+        .expect("the invoice email");
+    let names: Vec<_> = invoice_email
+        .attachments
+        .iter()
+        .map(|a| a.filename.as_str())
+        .collect();
+    assert_eq!(names, vec!["FA-2026-000001.pdf"]);
+    let text = invoice_email.text.clone().unwrap_or_default();
+    assert!(!text.contains("bon de livraison"), "{text}");
 }

@@ -215,3 +215,28 @@ async fn a_message_the_store_refuses_is_failed_and_the_others_go_through() {
     let error = failed[0].last_error.as_deref().unwrap_or_default();
     assert!(error.contains("the disk refused this invoice"), "{error}");
 }
+
+/// Processes starting together on a fresh database each make sure the online site exists:
+/// all of them come up, with the same site.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn processes_starting_together_all_find_the_online_site() {
+    let Some(db) = postgres().await else {
+        return;
+    };
+    let app = app_at(db, time::OffsetDateTime::now_utc());
+    let code = domain::order::SiteCode::new("WEB").unwrap();
+    let name = domain::party::CompanyName::new("Boutique").unwrap();
+    let mut starts = Vec::new();
+    for _ in 0..6 {
+        let (app, code, name) = (app.clone(), code.clone(), name.clone());
+        starts.push(tokio::spawn(async move {
+            app.ensure_site(&app::Caller::system(), &code, &name).await
+        }));
+    }
+    let mut ids = Vec::new();
+    for start in starts {
+        ids.push(start.await.unwrap().unwrap().id);
+    }
+    ids.dedup();
+    assert_eq!(ids.len(), 1, "{ids:?}");
+}

@@ -55,6 +55,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
 /// unless the connection URL sets `lock_timeout` itself.
 const DEFAULT_LOCK_TIMEOUT: &str = "10s";
 
+/// How long a process starting waits for another one's migrations (the migrator's advisory
+/// lock): a migration may take minutes on a large database, and the processes started
+/// together must all come up once it is done.
+const MIGRATION_LOCK_TIMEOUT: &str = "15min";
+
 /// How long opening a transaction waits for a free connection of the pool.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -164,6 +169,18 @@ async fn migrate(options: &PgConnectOptions) -> Result<(), StoreError> {
     let session = PgPoolOptions::new()
         .max_connections(1)
         .acquire_timeout(ACQUIRE_TIMEOUT)
+        // Not the transactions' short lock timeout: waiting behind another process's
+        // migrations is what starting together means.
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                sqlx::Executor::execute(
+                    conn,
+                    format!("SET lock_timeout = '{MIGRATION_LOCK_TIMEOUT}'").as_str(),
+                )
+                .await
+                .map(|_| ())
+            })
+        })
         .connect_with(options.clone())
         .await
         .map_err(translate)?;

@@ -691,3 +691,60 @@ async fn claimed_messages_are_skipped_not_waited_for() {
     assert_eq!(ids(second.claim_due(T0, 10).await.unwrap()), [1, 2, 3]);
     second.commit().await.unwrap();
 }
+
+/// The key of the advisory lock sqlx's migrator takes for a database: CRC-32 (ISO-HDLC) of
+/// its name, times a constant.
+fn migration_lock_key(database: &str) -> i64 {
+    let mut crc: u32 = 0xffff_ffff;
+    for byte in database.bytes() {
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xedb8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    0x3d32_ad9e * i64::from(!crc)
+}
+
+#[tokio::test]
+async fn a_process_starting_waits_for_another_ones_migrations_longer_than_a_lock_timeout() {
+    let Some(url) = common::server_url() else {
+        return;
+    };
+    let options = store_postgres::testing::create_empty_database(&url)
+        .await
+        .unwrap();
+    store_postgres::PostgresDatabase::connect_with(options.clone(), 1)
+        .await
+        .unwrap();
+    // Another process holds the migrations' lock for longer than the transactions' lock
+    // timeout (10 s), as a long migration would.
+    let other = sqlx::PgPool::connect_with(options.clone()).await.unwrap();
+    let mut session = other.acquire().await.unwrap();
+    let key = migration_lock_key(options.get_database().unwrap());
+    sqlx::query("SELECT pg_advisory_lock($1)")
+        .bind(key)
+        .execute(&mut *session)
+        .await
+        .unwrap();
+    let release = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_secs(12)).await;
+        sqlx::query("SELECT pg_advisory_unlock($1)")
+            .bind(key)
+            .execute(&mut *session)
+            .await
+            .unwrap();
+    });
+    let started = std::time::Instant::now();
+    let second = store_postgres::PostgresDatabase::connect_with(options, 1).await;
+    let waited = started.elapsed();
+    release.await.unwrap();
+    assert!(second.is_ok(), "{:?}", second.err());
+    assert!(
+        waited >= Duration::from_secs(11),
+        "it did not wait for the lock ({waited:?}): the test holds the wrong key"
+    );
+}

@@ -182,6 +182,11 @@ fn document_email(
                     date(invoice.due_date)
                 ),
             };
+            let with_note = if extras.delivery_note_pdf.is_some() {
+                "Le bon de livraison est joint également.\n"
+            } else {
+                ""
+            };
             if let Some(note) = extras.delivery_note_pdf {
                 attachments.push(Attachment {
                     filename: format!("BL-{}.pdf", invoice.order_number),
@@ -197,7 +202,7 @@ fn document_email(
                 format!(
                     "Bonjour {greeting},\n\nVeuillez trouver ci-joint la facture n° {} du {} \
                      pour votre commande n° {}, d'un montant de {} TTC. {due}\n\
-                     Le bon de livraison est joint également.\n\n\
+                     {with_note}\n\
                      La facture est au format Factur-X : un PDF lisible qui contient aussi \
                      les données de la facture (factur-x.xml) pour votre comptabilité.\n\n{}",
                     invoice.number,

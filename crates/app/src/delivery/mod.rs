@@ -349,8 +349,18 @@ impl App {
                                 InvoiceKind::CreditNote => None,
                                 InvoiceKind::Invoice => {
                                     match tx.get_order(invoice.order_id).await? {
+                                        // An order cancelled since is delivered no more:
+                                        // the email then carries no delivery note, and
+                                        // does not say it does.
                                         Some(order) => {
-                                            self.delivery_note(&mut *tx, &order).await.ok()
+                                            match self.delivery_note(&mut *tx, &order).await {
+                                                Ok(note) => Some(note),
+                                                Err(AppError::Conflict {
+                                                    code: "not_delivered",
+                                                    ..
+                                                }) => None,
+                                                Err(other) => return Err(other),
+                                            }
                                         }
                                         None => None,
                                     }
