@@ -9,37 +9,14 @@ mod support;
 use std::sync::Arc;
 
 use app::delivery::DeliveryPolicy;
-use app::orders::{OrderRequest, ShortagePolicy};
+use app::orders::ShortagePolicy;
 use app::payments::ManualPayment;
 use domain::billing::{InvoiceKind, InvoiceNumber};
-use domain::order::OrderSource;
 use domain::payment::PaymentMethod;
 use mail::testing::ReceivedMessage;
 use mail::FolderMailer;
 use ports::{Database, MessageStatus, Paging};
 use support::*;
-
-fn phone_order(
-    shop: &Shop,
-    customer: &app::parties::RegisteredCustomer,
-    lines: Vec<app::orders::LineRequest>,
-) -> OrderRequest {
-    OrderRequest {
-        source: OrderSource::Phone,
-        site: shop.lyon.site_code.clone(),
-        ..request(customer, lines)
-    }
-}
-
-fn mail_folder(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "oms-app-test-mail-{name}-{}-{}",
-        std::process::id(),
-        time::OffsetDateTime::now_utc().unix_timestamp_nanos()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 /// The emails written to the folder, parsed.
 fn emails_in(dir: &std::path::Path) -> Vec<ReceivedMessage> {

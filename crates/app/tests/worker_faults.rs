@@ -9,30 +9,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use app::delivery::DeliveryPolicy;
-use app::orders::OrderRequest;
 use domain::billing::InvoiceKind;
-use domain::order::{OrderNumber, OrderSource};
+use domain::order::OrderNumber;
 use mail::FolderMailer;
 use ports::{Database, MessageStatus};
 use support::*;
-
-fn phone_order(shop: &Shop, customer: &app::parties::RegisteredCustomer) -> OrderRequest {
-    OrderRequest {
-        source: OrderSource::Phone,
-        site: shop.lyon.site_code.clone(),
-        ..request(customer, vec![line(&shop.vis, 1)])
-    }
-}
-
-fn mail_folder(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "oms-app-test-mail-{name}-{}-{}",
-        std::process::id(),
-        time::OffsetDateTime::now_utc().unix_timestamp_nanos()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 /// Runs passes until one finds nothing to do.
 async fn drain(app: &app::App, mailer: &FolderMailer, policy: &DeliveryPolicy) {
@@ -63,7 +44,11 @@ async fn cancellations_race_invoicing(db: Arc<dyn Database>, orders: usize) {
     for _ in 0..orders {
         let placed = shop
             .app
-            .place_order(&staff, &phone_order(&shop, &marie), None)
+            .place_order(
+                &staff,
+                &phone_order(&shop, &marie, vec![line(&shop.vis, 1)]),
+                None,
+            )
             .await
             .unwrap();
         numbers.push(placed.order.number().clone());
@@ -156,7 +141,11 @@ async fn a_message_the_store_refuses_is_failed_and_the_others_go_through() {
     for _ in 0..5 {
         let placed = shop
             .app
-            .place_order(&staff, &phone_order(&shop, &marie), None)
+            .place_order(
+                &staff,
+                &phone_order(&shop, &marie, vec![line(&shop.vis, 1)]),
+                None,
+            )
             .await
             .unwrap();
         orders.push(placed.order);

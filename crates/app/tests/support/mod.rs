@@ -269,3 +269,27 @@ pub fn request(customer: &RegisteredCustomer, lines: Vec<LineRequest>) -> OrderR
         on_shortage: ShortagePolicy::Refuse,
     }
 }
+
+/// An order taken by phone at the shop's Lyon site.
+pub fn phone_order(
+    shop: &Shop,
+    customer: &RegisteredCustomer,
+    lines: Vec<LineRequest>,
+) -> OrderRequest {
+    OrderRequest {
+        source: OrderSource::Phone,
+        site: shop.lyon.site_code.clone(),
+        ..request(customer, lines)
+    }
+}
+
+/// A new folder for a test's emails, in the temporary folder.
+pub fn mail_folder(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "oms-app-test-mail-{name}-{}-{}",
+        std::process::id(),
+        OffsetDateTime::now_utc().unix_timestamp_nanos()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
