@@ -5,7 +5,7 @@
 //! naming the field for a body id, 401/403 for an operation the role may never use), the
 //! other parties' data must read back unchanged, and the owner doing the same on their own
 //! ids must succeed. An operation without a rule in `rules.rs` fails the test: a new route
-//! cannot escape it. How to add a rule: docs/api.md, "Who may name what".
+//! cannot escape it. How it works and how to add a rule: README.md beside this file.
 
 // A test fails by panicking, helpers included.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]

@@ -334,7 +334,7 @@ pub fn run(server: &Server, world: &World, rules: &[Rule]) -> Report {
     for operation in documented.difference(&ruled) {
         report.coverage.push(format!(
             "{operation} is in the OpenAPI document but has no rule: add its rule to tests/authorization/rules.rs \
-             (what each role may do with it, with whose ids; see docs/api.md, \"Who may name what\")"
+             (what each role may do with it, with whose ids; see tests/authorization/README.md)"
         ));
     }
     for operation in ruled.difference(&documented) {
