@@ -16,6 +16,8 @@ use crate::world::{Role, World, ROLES};
 pub enum Expect {
     /// 2xx.
     Success,
+    /// This status exactly.
+    Status(u16),
     /// This status with this problem code (a refusal for another reason than the caller's
     /// rights, that shows the caller got past them).
     Problem(u16, &'static str),
@@ -39,6 +41,7 @@ impl Expect {
     fn describe(&self) -> String {
         match self {
             Expect::Success => "2xx".to_owned(),
+            Expect::Status(status) => status.to_string(),
             Expect::Problem(status, code) => format!("{status} {code}"),
             Expect::Unauthorized => "401".to_owned(),
             Expect::Forbidden => "403".to_owned(),
@@ -60,6 +63,7 @@ impl Expect {
         let problem = |status: u16, code: &str| r.status == status && body["code"] == code;
         match self {
             Expect::Success => (200..300).contains(&r.status),
+            Expect::Status(status) => r.status == *status,
             Expect::Problem(status, code) => problem(*status, code),
             Expect::Unauthorized => problem(401, "unauthorized"),
             Expect::Forbidden => problem(403, "forbidden"),

@@ -9,7 +9,7 @@
 use serde_json::{json, Value};
 
 use crate::matrix::{Case, Expect, Rule};
-use crate::world::{Role, Side, World};
+use crate::world::{idempotency_key, Role, Side, World};
 
 use Expect::{Forbidden, Invalid, NotFound, Problem, Success, Unauthorized};
 
@@ -267,6 +267,17 @@ fn placing(w: &World, r: Role) -> Vec<Case> {
                     Invalid("billing_address"),
                 )
                 .body(altered(&own, "billing_address", &other.billing)),
+            );
+            // Another program's idempotency key, with its very request: a new order (201),
+            // never the other program's order given back (200).
+            cases.push(
+                Case::refuse(
+                    "the other program's idempotency key",
+                    path,
+                    Expect::Status(201),
+                )
+                .body(order_body(w, other))
+                .header("Idempotency-Key", &idempotency_key(r.counterpart())),
             );
             cases.push(Case::control("own", path, Success).body(own));
             cases.push(
@@ -759,12 +770,27 @@ pub fn rules() -> Vec<Rule> {
             )
         }),
         rule("GET", "/api/v1/changes", |w, r| {
-            staff_only(
+            let mut cases = staff_only(
                 r,
                 &format!("/api/v1/changes?entity=tiers&id={}", a(w).person),
                 None,
                 Success,
-            )
+            );
+            if r.is_taker() {
+                // An order's history is the order's: another site's is not found.
+                let path = |id: &str| format!("/api/v1/changes?entity=commande&id={id}");
+                cases.push(Case::refuse(
+                    format!("{}'s order", r.counterpart().label()),
+                    path(&w.other(r).order_id),
+                    NotFound,
+                ));
+                cases.push(Case::control(
+                    "own order",
+                    path(&w.side(r).order_id),
+                    Success,
+                ));
+            }
+            cases
         }),
         // Catalogue.
         rule("GET", "/api/v1/articles", |_, r| {

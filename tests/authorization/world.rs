@@ -100,8 +100,10 @@ pub struct Side {
     /// A company the person belongs to, and the company's address.
     pub company: String,
     pub company_address: String,
-    /// A validated order, invoiced, with a payment; its invoice; that payment.
+    /// A validated order, invoiced, with a payment (its number, its id); its invoice; that
+    /// payment.
     pub order: String,
+    pub order_id: String,
     pub invoice: String,
     pub payment: String,
     /// A validated order with something left to pay (for a customer, a second order; for
@@ -177,6 +179,11 @@ impl World {
 
 /// How many checkouts with another customer's ids the rules try per customer.
 pub const CHECKOUT_REFUSALS: usize = 6;
+
+/// The idempotency key a program sends with its order.
+pub fn idempotency_key(role: Role) -> String {
+    format!("matrix-order-{}", role.label().replace(' ', "-"))
+}
 
 pub const ADMIN_LOGIN: &str = "admin@matrix.example.fr";
 pub const ADMIN_PASSWORD: &str = "the administrator's long phrase";
@@ -640,8 +647,14 @@ pub fn build(server: &Server, label: &'static str) -> World {
         };
         (side.person, side.address) = b.registered_customer(&admin, &format!("Client {name}"));
         b.company_and_billing(&mut side, &format!("{name} SA"));
-        side.order = b.post("/api/v1/orders", &token, b.order_body(&side, &article))["order"]
-            ["number"]
+        let r = server.request(
+            "POST",
+            "/api/v1/orders",
+            Some(&token),
+            Some(&b.order_body(&side, &article).to_string()),
+            &[("Idempotency-Key", &idempotency_key(role))],
+        );
+        side.order = b.check("POST", "/api/v1/orders", &r)["order"]["number"]
             .as_str()
             .unwrap()
             .to_owned();
@@ -653,6 +666,10 @@ pub fn build(server: &Server, label: &'static str) -> World {
     // The invoices, issued by the outbox worker.
     for side in sides.values_mut() {
         side.invoice = b.invoice_of(&side.order);
+        side.order_id = b.get(&format!("/api/v1/orders/{}", side.order), &admin)["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
     }
 
     let guest_cart = b.guest_cart(Some(&article));
