@@ -232,6 +232,8 @@ struct Outcome {
     expected: String,
     got: String,
     passed: bool,
+    /// Whether the answer was compared with the one for an id that does not exist.
+    compared: bool,
 }
 
 /// What the run found.
@@ -263,8 +265,9 @@ impl Report {
         let mut out = String::new();
         let _ = writeln!(
             out,
-            "== authorization matrix on {label}: {} calls",
-            self.outcomes.len()
+            "== authorization matrix on {label}: {} calls; {} refusals compared with the answer for an id that does not exist",
+            self.outcomes.len(),
+            self.outcomes.iter().filter(|o| o.compared).count()
         );
         for problem in &self.coverage {
             let _ = writeln!(out, "RULE MISSING OR STALE: {problem}");
@@ -425,6 +428,7 @@ fn call(server: &Server, world: &World, rule: &Rule, role: Role, case: &Case) ->
             fresh.as_deref()
         }
     };
+    let mut compared = false;
     let mut prepared = Ok(());
     for (method, path, body) in &case.prepare {
         let r = server.request(method, path, token, Some(&body.to_string()), &[]);
@@ -447,7 +451,21 @@ fn call(server: &Server, world: &World, rule: &Rule, role: Role, case: &Case) ->
         Err(why) => (false, why),
         Ok(()) => {
             let r = server.request(rule.method, &case.path, token, body.as_deref(), &headers);
-            (case.expect.met_by(&r), got(&case.expect, &r))
+            let passed = case.expect.met_by(&r);
+            let got = got(&case.expect, &r);
+            let names_something = matches!(case.expect, Expect::NotFound | Expect::Invalid(_));
+            if passed && case.refusal && names_something {
+                match unlike_the_unknown(server, world, rule, role, case, token, &r) {
+                    Comparison::Differs(difference) => (false, format!("{got}, {difference}")),
+                    Comparison::Same => {
+                        compared = true;
+                        (true, got)
+                    }
+                    Comparison::NoId => (true, got),
+                }
+            } else {
+                (passed, got)
+            }
         }
     };
     Outcome {
@@ -458,7 +476,82 @@ fn call(server: &Server, world: &World, rule: &Rule, role: Role, case: &Case) ->
         expected: case.expect.describe(),
         got,
         passed,
+        compared,
     }
+}
+
+/// How a refusal compares with the answer for an id that does not exist.
+enum Comparison {
+    Same,
+    Differs(String),
+    /// The call names no id of another party (another site's code, say).
+    NoId,
+}
+
+/// A refused id must look exactly like one that does not exist: the same call with each
+/// id of another party replaced by an unknown id of the same shape must get the same
+/// answer (status, code, field, and detail but for the id). Says how it differs, if it does.
+fn unlike_the_unknown(
+    server: &Server,
+    world: &World,
+    rule: &Rule,
+    role: Role,
+    case: &Case,
+    token: Option<&str>,
+    answer: &Response,
+) -> Comparison {
+    let mut path = case.path.clone();
+    let mut body = case.body.as_ref().map(Value::to_string);
+    let mut swapped = Vec::new();
+    for id in world.foreign_ids(role) {
+        let in_body = body.as_deref().is_some_and(|b| b.contains(&id));
+        if path.contains(&id) || in_body {
+            let unknown = unknown_like(&id);
+            path = path.replace(&id, &unknown);
+            body = body.map(|b| b.replace(&id, &unknown));
+            swapped.push((id, unknown));
+        }
+    }
+    if swapped.is_empty() {
+        return Comparison::NoId;
+    }
+    let headers: Vec<(&str, &str)> = case
+        .headers
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    let twin = server.request(rule.method, &path, token, body.as_deref(), &headers);
+    let shape = |r: &Response| {
+        let json = r.json();
+        let mut detail = json["detail"].as_str().unwrap_or_default().to_owned();
+        for (id, unknown) in &swapped {
+            detail = detail.replace(id, "<id>").replace(unknown, "<id>");
+        }
+        format!("{} {} {} {detail:?}", r.status, json["code"], json["field"])
+    };
+    let (refused, unknown) = (shape(answer), shape(&twin));
+    if refused == unknown {
+        Comparison::Same
+    } else {
+        Comparison::Differs(format!(
+            "but an id that does not exist gets {unknown}, this one {refused}"
+        ))
+    }
+}
+
+/// An id of the same shape that names nothing: a UUID with other last digits, an order or
+/// document number with its serial all nines, else the id with a letter more.
+fn unknown_like(id: &str) -> String {
+    let is_uuid = id.len() == 36 && id.chars().filter(|c| *c == '-').count() == 4;
+    if is_uuid {
+        return format!("{}ffffffffffff", &id[..24]);
+    }
+    let digits = id.chars().rev().take_while(char::is_ascii_digit).count();
+    if digits > 0 {
+        let (head, _) = id.split_at(id.len() - digits);
+        return format!("{head}{}", "9".repeat(digits));
+    }
+    format!("{id}X")
 }
 
 /// Everything of every party, as the administrator reads it (carts: as their owner reads

@@ -131,6 +131,38 @@ pub struct Side {
     pub planned_delivery: String,
 }
 
+impl Side {
+    /// Every id of the side.
+    fn ids(&self) -> Vec<&String> {
+        let mut ids = vec![
+            &self.account,
+            &self.person,
+            &self.address,
+            &self.billing,
+            &self.billing_link,
+            &self.company,
+            &self.company_address,
+            &self.order,
+            &self.order_id,
+            &self.invoice,
+            &self.payment,
+            &self.unpaid,
+            &self.cart,
+            &self.guest_cart,
+            &self.draft,
+            &self.to_validate,
+            &self.to_delete,
+            &self.to_cancel,
+            &self.to_fulfil,
+            &self.pending_payment,
+            &self.spare_link,
+        ];
+        ids.extend(&self.checkout_carts);
+        ids.retain(|id| !id.is_empty());
+        ids
+    }
+}
+
 /// Everything the rules refer to.
 #[derive(Debug)]
 pub struct World {
@@ -171,7 +203,27 @@ impl World {
         (role != Role::Anonymous).then(|| self.side(role).token.as_str())
     }
 
-    /// Every side but the administrator's, with its role.
+    /// The ids of every party but the role's own (the administrator's side counts as
+    /// another party for anonymous callers).
+    pub fn foreign_ids(&self, role: Role) -> Vec<String> {
+        let own: Vec<&String> = if role == Role::Anonymous {
+            Vec::new()
+        } else {
+            self.side(role).ids()
+        };
+        let mut ids: Vec<String> = self
+            .sides
+            .values()
+            .flat_map(Side::ids)
+            .filter(|id| !own.contains(id))
+            .cloned()
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    }
+
+    /// Every side, with its role.
     pub fn parties(&self) -> impl Iterator<Item = (Role, &Side)> {
         self.sides.iter().map(|(r, s)| (*r, s))
     }
