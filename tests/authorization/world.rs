@@ -467,6 +467,24 @@ impl Builder<'_> {
         cart
     }
 
+    /// A message the outbox worker has sent (waiting for one, within a bound).
+    fn sent_message(&self) -> String {
+        let limit = Duration::from_secs(60);
+        let start = Instant::now();
+        loop {
+            let messages = self.get("/api/v1/outbox?status=sent&limit=1", &self.admin);
+            if let Some(id) = messages["items"][0]["id"].as_str() {
+                return id.to_owned();
+            }
+            assert!(
+                start.elapsed() < limit,
+                "[{}] no message was sent within {limit:?}",
+                self.label
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
     /// Waits for the outbox worker to issue the order's invoice; its number.
     fn invoice_of(&self, order: &str) -> String {
         let limit = Duration::from_secs(90);
@@ -734,11 +752,7 @@ pub fn build(server: &Server, label: &'static str) -> World {
         .as_str()
         .unwrap()
         .to_owned();
-    let messages = b.get("/api/v1/outbox?status=sent&limit=1", &admin);
-    let message = messages["items"][0]["id"]
-        .as_str()
-        .unwrap_or_else(|| panic!("[{label}] no message was sent: {messages}"))
-        .to_owned();
+    let message = b.sent_message();
     let a = &sides[&Role::CustomerA];
     let body = json!({"reference": a.card_reference, "status": "succeeded"}).to_string();
     let signature = sign(&body);
