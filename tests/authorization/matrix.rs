@@ -29,6 +29,8 @@ pub enum Expect {
     NotFound,
     /// 422 `validation` naming this field.
     Invalid(&'static str),
+    /// 200 with none of these ids anywhere in the body.
+    Omits(Vec<String>),
     /// 200 with a page of orders (`items[].number`) holding all of `present` and none of
     /// `absent`.
     Lists {
@@ -42,6 +44,7 @@ impl Expect {
         match self {
             Expect::Success => "2xx".to_owned(),
             Expect::Status(status) => status.to_string(),
+            Expect::Omits(ids) => format!("200 without {}", ids.join(",")),
             Expect::Problem(status, code) => format!("{status} {code}"),
             Expect::Unauthorized => "401".to_owned(),
             Expect::Forbidden => "403".to_owned(),
@@ -64,6 +67,9 @@ impl Expect {
         match self {
             Expect::Success => (200..300).contains(&r.status),
             Expect::Status(status) => r.status == *status,
+            Expect::Omits(ids) => {
+                r.status == 200 && ids.iter().all(|id| !r.body.contains(id.as_str()))
+            }
             Expect::Problem(status, code) => problem(*status, code),
             Expect::Unauthorized => problem(401, "unauthorized"),
             Expect::Forbidden => problem(403, "forbidden"),
@@ -92,6 +98,16 @@ fn got(expect: &Expect, r: &Response) -> String {
     }
     if let Some(field) = body["field"].as_str() {
         let _ = write!(text, " {field}");
+    }
+    if let Expect::Omits(ids) = expect {
+        let shown: Vec<&str> = ids
+            .iter()
+            .map(String::as_str)
+            .filter(|id| r.body.contains(id))
+            .collect();
+        if !shown.is_empty() {
+            let _ = write!(text, " showing {}", shown.join(","));
+        }
     }
     if let (Expect::Lists { present, absent }, Some(items)) = (expect, body["items"].as_array()) {
         let listed: BTreeSet<&str> = items.iter().filter_map(|i| i["number"].as_str()).collect();
@@ -583,6 +599,7 @@ fn snapshot(server: &Server, world: &World) -> BTreeMap<String, String> {
         reads.push((format!("/api/v1/invoices/{}", side.invoice), admin));
         if role.is_customer() {
             reads.push((format!("/api/v1/carts/{}", side.cart), world.token(role)));
+            reads.push(("/api/v1/me/addresses".to_owned(), world.token(role)));
         }
     }
     reads.sort();

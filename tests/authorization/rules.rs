@@ -58,6 +58,26 @@ fn admin_only(r: Role, path: &str, body: Option<Value>, expect: Expect) -> Vec<C
     vec![with_body(case, &body)]
 }
 
+/// A customer's own: anonymous 401, the other roles 403, customers as `cases` says.
+fn customers_only(
+    r: Role,
+    path: &str,
+    body: Option<Value>,
+    cases: impl Fn(Role) -> Vec<Case>,
+) -> Vec<Case> {
+    match r {
+        Role::Anonymous => vec![with_body(
+            Case::refuse("no token", path, Unauthorized),
+            &body,
+        )],
+        _ if r.is_customer() => cases(r),
+        _ => vec![with_body(
+            Case::refuse("customers' own", path, Forbidden),
+            &body,
+        )],
+    }
+}
+
 fn site_of(r: Role) -> &'static str {
     match r {
         Role::TakerLyon => "LYO",
@@ -752,6 +772,83 @@ pub fn rules() -> Vec<Rule> {
                     )]
                 }
             }
+        }),
+        // A customer's own address book.
+        rule("GET", "/api/v1/me/addresses", |w, r| {
+            customers_only(r, "/api/v1/me/addresses", None, |r| {
+                let other = w.other(r);
+                vec![Case::refuse(
+                    "own book, not the other customer's addresses",
+                    "/api/v1/me/addresses",
+                    Expect::Omits(vec![
+                        other.address.clone(),
+                        other.billing.clone(),
+                        other.company_address.clone(),
+                        other.book_change.clone(),
+                    ]),
+                )]
+            })
+        }),
+        rule("POST", "/api/v1/me/addresses", |_, r| {
+            let body = json!({"address": address("11 rue du Carnet")});
+            customers_only(r, "/api/v1/me/addresses", Some(body.clone()), |_| {
+                vec![Case::control("own book", "/api/v1/me/addresses", Success).body(body.clone())]
+            })
+        }),
+        rule("PUT", "/api/v1/me/addresses/{id}", |w, r| {
+            let path = |id: &str| format!("/api/v1/me/addresses/{id}");
+            let body = address("13 rue du Carnet");
+            customers_only(r, &path(&a(w).book_change), Some(body.clone()), |r| {
+                let other = w.other(r);
+                vec![
+                    Case::refuse("the other customer's", path(&other.book_change), NotFound)
+                        .body(body.clone()),
+                    Case::refuse(
+                        "the other customer's company's",
+                        path(&other.company_address),
+                        NotFound,
+                    )
+                    .body(body.clone()),
+                    Case::control("own", path(&w.side(r).book_change), Success).body(body.clone()),
+                ]
+            })
+        }),
+        rule("DELETE", "/api/v1/me/addresses/{id}", |w, r| {
+            let path = |id: &str| format!("/api/v1/me/addresses/{id}");
+            customers_only(r, &path(&a(w).book_remove), None, |r| {
+                vec![
+                    Case::refuse(
+                        "the other customer's",
+                        path(&w.other(r).book_remove),
+                        NotFound,
+                    ),
+                    Case::control("own", path(&w.side(r).book_remove), Success),
+                ]
+            })
+        }),
+        rule("PUT", "/api/v1/me/address-defaults", |w, r| {
+            let path = "/api/v1/me/address-defaults";
+            let me = w.side(r);
+            let own =
+                json!({"delivery_address": me.address, "billing_address": me.company_address});
+            customers_only(r, path, Some(own.clone()), |r| {
+                let other = w.other(r);
+                vec![
+                    Case::refuse(
+                        "the other customer's, to deliver",
+                        path,
+                        Invalid("delivery_address"),
+                    )
+                    .body(altered(&own, "delivery_address", &other.address)),
+                    Case::refuse(
+                        "the other customer's, to bill",
+                        path,
+                        Invalid("billing_address"),
+                    )
+                    .body(altered(&own, "billing_address", &other.billing)),
+                    Case::control("own and own company's", path, Success).body(own.clone()),
+                ]
+            })
         }),
         rule("GET", "/api/v1/sites", |_, r| {
             staff_only(r, "/api/v1/sites", None, Success)

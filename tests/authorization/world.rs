@@ -118,6 +118,10 @@ pub struct Side {
     /// refused (a checkout let through would empty its cart, and the next would be
     /// refused for the empty cart rather than for the ids).
     pub checkout_carts: Vec<String>,
+    /// Customers only: addresses of their own address book, one to change and one to
+    /// remove.
+    pub book_change: String,
+    pub book_remove: String,
     /// Order takers and the administrator only: a draft with two lines to edit; drafts to
     /// validate and to delete; validated orders to cancel and to fulfil; a pending payment
     /// on account to settle; a link to remove; the draft's planned delivery date.
@@ -585,6 +589,16 @@ pub fn build(server: &Server, label: &'static str) -> World {
             &token,
             json!({"items": [{"article": article, "quantity": 2}]}),
         );
+        for spare in [&mut side.book_change, &mut side.book_remove] {
+            *spare = b.post(
+                "/api/v1/me/addresses",
+                &token,
+                json!({"address": {"lines": "2 rue du Carnet", "postal_code": "69002", "town": "Lyon"}}),
+            )["id"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+        }
         side.guest_cart = b.guest_cart(None);
         side.checkout_carts = (0..CHECKOUT_REFUSALS)
             .map(|_| b.guest_cart(Some(&article)))
