@@ -328,7 +328,7 @@ impl Builder<'_> {
             None,
             &json!({"login": login, "password": password}),
         );
-        self.check("POST", "/api/v1/auth/login", &r)["token"]
+        self.check("POST", &format!("/api/v1/auth/login (as {login})"), &r)["token"]
             .as_str()
             .unwrap()
             .to_owned()
