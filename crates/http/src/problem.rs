@@ -171,9 +171,12 @@ impl From<AppError> for Problem {
                 };
                 Problem::new(status, code, err.to_string())
             }
-            AppError::Cart(_) => {
-                Problem::new(StatusCode::UNPROCESSABLE_ENTITY, code, err.to_string())
+            // An article not in the cart is nothing at the item's address; a cart that
+            // would grow past its bounds clashes with what it holds already.
+            AppError::Cart(domain::cart::CartError::NotInCart(_)) => {
+                Problem::not_found(err.to_string())
             }
+            AppError::Cart(_) => Problem::new(StatusCode::CONFLICT, code, err.to_string()),
             AppError::Lines(ref problems) => Problem {
                 lines: Some(
                     problems

@@ -548,14 +548,14 @@ async fn bad_cart_requests_are_problems_naming_the_field() {
         .await;
     assert_eq!(view.ok(200)["lines"], json!([]));
 
-    // One article.
+    // One article: not in the cart, there is nothing at its address.
     let one = format!("{items}/VIS-M6");
     api.call(Method::PUT, &one, None, Some(json!({"quantity": 2})))
         .await
-        .problem(422, "cart");
+        .problem(404, "not_found");
     api.call(Method::DELETE, &one, None, None)
         .await
-        .problem(422, "cart");
+        .problem(404, "not_found");
     api.call(
         Method::PUT,
         &format!("{items}/NOPE-1"),

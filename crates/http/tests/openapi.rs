@@ -28,6 +28,17 @@ fn references(value: &Value, found: &mut Vec<String>) {
     }
 }
 
+/// A response, or the shared one it refers to.
+fn resolved<'a>(doc: &'a Value, response: &'a Value) -> &'a Value {
+    match response["$ref"].as_str() {
+        Some(r) => {
+            let name = r.strip_prefix("#/components/responses/").unwrap();
+            &doc["components"]["responses"][name]
+        }
+        None => response,
+    }
+}
+
 #[test]
 fn the_document_is_openapi_3_1_with_every_area() {
     let doc = document();
@@ -73,7 +84,7 @@ fn every_operation_describes_its_errors_and_every_reference_resolves() {
                     "{method} {path}: no error response described"
                 );
                 for status in errors {
-                    let content = &responses[status]["content"];
+                    let content = &resolved(&doc, &responses[status])["content"];
                     assert!(
                         content["application/problem+json"].is_object(),
                         "{method} {path} {status}: errors are application/problem+json"
@@ -86,11 +97,16 @@ fn every_operation_describes_its_errors_and_every_reference_resolves() {
     let mut refs = Vec::new();
     references(&doc, &mut refs);
     for r in refs {
-        let name = r
-            .strip_prefix("#/components/schemas/")
+        let (kind, name) = r
+            .strip_prefix("#/components/")
+            .and_then(|rest| rest.split_once('/'))
             .unwrap_or_else(|| panic!("unexpected reference {r}"));
         assert!(
-            doc["components"]["schemas"][name].is_object(),
+            matches!(kind, "schemas" | "responses"),
+            "unexpected reference {r}"
+        );
+        assert!(
+            doc["components"][kind][name].is_object(),
             "{r} does not resolve"
         );
     }

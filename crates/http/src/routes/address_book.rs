@@ -14,6 +14,7 @@ use utoipa::ToSchema;
 use super::parties::{AddressDto, AddressInput};
 use crate::extract::{Authenticated, Json, Path};
 use crate::problem::Problem;
+use crate::routes::constraints;
 use crate::routes::fields;
 use crate::AppState;
 
@@ -68,8 +69,10 @@ pub struct OwnAddressInput {
 #[serde(deny_unknown_fields)]
 pub struct AddressDefaultsInput {
     /// The default delivery address's id.
+    #[schema(schema_with = constraints::uuid_or_null)]
     pub delivery_address: Option<String>,
     /// The default billing address's id.
+    #[schema(schema_with = constraints::uuid_or_null)]
     pub billing_address: Option<String>,
 }
 

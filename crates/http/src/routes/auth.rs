@@ -22,6 +22,7 @@ use utoipa::ToSchema;
 
 use crate::extract::{bearer, Authenticated, Json, Path};
 use crate::problem::Problem;
+use crate::routes::constraints;
 use crate::routes::fields;
 use crate::routes::parties::{AddressInput, PersonDto};
 use crate::AppState;
@@ -132,8 +133,10 @@ fn password(secret: &Secret, field: &str) -> Result<Password, Problem> {
 pub struct LoginInput {
     /// The login: the account's email.
     #[schema(example = "marie.dupont@example.fr")]
+    #[schema(schema_with = constraints::email)]
     pub login: String,
     /// The password.
+    #[schema(schema_with = constraints::password)]
     pub password: Secret,
 }
 
@@ -259,19 +262,25 @@ pub(crate) async fn logout(
 pub struct SignupInput {
     /// Last name.
     #[schema(example = "Dupont")]
+    #[schema(schema_with = constraints::person_name)]
     pub last_name: String,
     /// First name.
     #[schema(example = "Marie")]
+    #[schema(schema_with = constraints::person_name_or_null)]
     pub first_name: Option<String>,
     /// Mobile phone.
     #[schema(example = "+33 6 12 34 56 78")]
+    #[schema(schema_with = constraints::phone_or_null)]
     pub mobile: Option<String>,
     /// Email: the login of the account.
     #[schema(example = "marie.dupont@example.fr")]
+    #[schema(schema_with = constraints::email)]
     pub email: String,
     /// The password: 12 to 256 characters.
+    #[schema(schema_with = constraints::password)]
     pub password: Secret,
     /// The company's name, for a business customer; the person's name otherwise.
+    #[schema(schema_with = constraints::company_name_or_null)]
     pub company: Option<String>,
     /// The customer's address (for delivery and billing).
     pub address: AddressInput,
@@ -533,14 +542,18 @@ pub enum StaffRole {
 pub struct NewAccountInput {
     /// The login: an email.
     #[schema(example = "preneur.lyon@example.fr")]
+    #[schema(schema_with = constraints::email)]
     pub login: String,
     /// The password: 12 to 256 characters.
+    #[schema(schema_with = constraints::password)]
     pub password: Secret,
     /// `admin`, `order_taker` or `program`.
     pub role: StaffRole,
     /// The order taker's site (a company id); only for order takers.
+    #[schema(schema_with = constraints::uuid_or_null)]
     pub site: Option<String>,
     /// The person the account belongs to (their id); required for order takers.
+    #[schema(schema_with = constraints::uuid_or_null)]
     pub person: Option<String>,
 }
 

@@ -23,6 +23,7 @@ use super::orders::dto::{PlacedOrderDto, ShortageChoice, VatShareDto};
 use super::orders::QuantityInput;
 use crate::extract::{Authenticated, Json, MaybeAuthenticated, Path};
 use crate::problem::Problem;
+use crate::routes::constraints;
 use crate::routes::fields::{self, ArticleInPath};
 use crate::AppState;
 
@@ -208,9 +209,12 @@ pub(crate) async fn show(
 pub struct CartItemInput {
     /// The article: its reference (`VIS-M6`) or its id.
     #[schema(example = "VIS-M6")]
+    #[schema(schema_with = constraints::article)]
     pub article: String,
     /// How many: a whole number from 1 to 1000000.
-    #[schema(example = 2, minimum = 1, maximum = 1000000)]
+    #[schema(example = 2)]
+    #[schema(schema_with = constraints::quantity)]
+    #[serde(deserialize_with = "fields::whole::u32")]
     pub quantity: u32,
 }
 
@@ -220,6 +224,7 @@ pub struct CartItemInput {
 pub struct CartItemsInput {
     /// The articles, at least one, at most 200; an article already in the cart has its
     /// quantity increased.
+    #[schema(schema_with = constraints::cart_items)]
     pub items: Vec<CartItemInput>,
 }
 
@@ -373,16 +378,21 @@ pub(crate) async fn claim(
 #[serde(deny_unknown_fields)]
 pub struct CheckoutInput {
     /// The customer (a person's id); the caller, for a customer.
+    #[schema(schema_with = constraints::uuid_or_null)]
     pub customer: Option<String>,
     /// Who pays; the customer when absent.
+    #[schema(schema_with = constraints::uuid_or_null)]
     pub payer: Option<String>,
     /// Who receives; the customer when absent.
+    #[schema(schema_with = constraints::uuid_or_null)]
     pub recipient: Option<String>,
     /// Where to deliver (an address id, from `/api/v1/me/addresses`); the customer's
     /// default delivery address when absent.
+    #[schema(schema_with = constraints::uuid_or_null)]
     pub delivery_address: Option<String>,
     /// Where to bill; the customer's default billing address when absent, else the
     /// delivery address.
+    #[schema(schema_with = constraints::uuid_or_null)]
     pub billing_address: Option<String>,
     /// What to do when an article is short: refuse (the default, every short article
     /// listed with what is available) or go on with what is available.

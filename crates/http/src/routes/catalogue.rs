@@ -23,6 +23,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::orders::dto::{LineInput, VatShareDto, MAX_LINES};
 use crate::extract::{Authenticated, Json, MaybeAuthenticated, Path, Query};
 use crate::problem::Problem;
+use crate::routes::constraints;
 use crate::routes::fields::{self, ArticleInPath};
 use crate::AppState;
 
@@ -50,17 +51,16 @@ pub(super) fn routes() -> Router<AppState> {
 #[into_params(parameter_in = Query)]
 pub struct PageParams {
     /// How many to skip.
+    #[param(schema_with = constraints::offset_or_null)]
     pub offset: Option<u64>,
     /// How many to give, 1 to 500 (default 50).
+    #[param(schema_with = constraints::limit_or_null)]
     pub limit: Option<u32>,
 }
 
 impl PageParams {
-    fn paging(&self) -> Paging {
-        Paging {
-            offset: self.offset.unwrap_or(0),
-            limit: self.limit.unwrap_or(50).clamp(1, Paging::MAX_LIMIT),
-        }
+    fn paging(&self) -> Result<Paging, Problem> {
+        fields::paging(self.offset, self.limit)
     }
 }
 
@@ -122,21 +122,31 @@ pub struct ArticlePage {
 pub struct NewArticleInput {
     /// Its reference: 1 to 32 letters, digits, `-`, `_`, `.` or `/` (kept in upper case).
     #[schema(example = "VIS-M6")]
+    #[schema(schema_with = constraints::article_reference)]
     pub reference: String,
     /// What it is called, 1 to 200 characters.
     #[schema(example = "Vis M6 (boîte de 100)")]
+    #[schema(schema_with = constraints::designation)]
     pub designation: String,
     /// Unit price before tax, a decimal string (at most 4 decimal places).
     #[schema(example = "12.50")]
+    #[schema(schema_with = constraints::unit_price)]
     pub unit_price: String,
     /// Its VAT code; the default code's rate applies when absent.
     #[schema(example = "NORMAL")]
+    #[schema(schema_with = constraints::vat_code_or_null)]
     pub vat_code: Option<String>,
     /// The smallest quantity delivered at once, 1 to 1000000 (default 1).
+    #[schema(schema_with = constraints::quantity_or_null)]
+    #[serde(default, deserialize_with = "fields::whole::option_u32")]
     pub min_quantity: Option<u32>,
     /// The most one customer may have in one order, at least the minimum.
+    #[schema(schema_with = constraints::quantity_or_null)]
+    #[serde(default, deserialize_with = "fields::whole::option_u32")]
     pub max_per_order: Option<u32>,
     /// The stock to start with (default 0), recorded as an adjustment.
+    #[serde(default, deserialize_with = "fields::whole::option_u32")]
+    #[schema(schema_with = constraints::stock_or_null)]
     pub initial_stock: Option<u32>,
 }
 
@@ -147,17 +157,25 @@ pub struct NewArticleInput {
 pub struct ArticleInput {
     /// Its reference (it may change): 1 to 32 letters, digits, `-`, `_`, `.` or `/`.
     #[schema(example = "VIS-M6")]
+    #[schema(schema_with = constraints::article_reference)]
     pub reference: String,
     /// What it is called, 1 to 200 characters.
+    #[schema(schema_with = constraints::designation)]
     pub designation: String,
     /// Unit price before tax, a decimal string.
     #[schema(example = "12.50")]
+    #[schema(schema_with = constraints::unit_price)]
     pub unit_price: String,
     /// Its VAT code; the default code's rate applies when absent.
+    #[schema(schema_with = constraints::vat_code_or_null)]
     pub vat_code: Option<String>,
     /// The smallest quantity delivered at once, 1 to 1000000 (default 1).
+    #[schema(schema_with = constraints::quantity_or_null)]
+    #[serde(default, deserialize_with = "fields::whole::option_u32")]
     pub min_quantity: Option<u32>,
     /// The most one customer may have in one order, at least the minimum.
+    #[schema(schema_with = constraints::quantity_or_null)]
+    #[serde(default, deserialize_with = "fields::whole::option_u32")]
     pub max_per_order: Option<u32>,
 }
 
@@ -205,7 +223,7 @@ pub(crate) async fn list_articles(
     MaybeAuthenticated(_caller): MaybeAuthenticated,
     Query(params): Query<PageParams>,
 ) -> Result<axum::Json<ArticlePage>, Problem> {
-    let page = state.app.articles(params.paging()).await?;
+    let page = state.app.articles(params.paging()?).await?;
     Ok(axum::Json(ArticlePage {
         items: page.items.iter().map(ArticleDto::from).collect(),
         total: page.total,
@@ -317,9 +335,12 @@ pub(crate) async fn update_article(
 pub struct StockAdjustmentInput {
     /// Units added (positive) or removed (negative); never 0.
     #[schema(example = 24)]
+    #[serde(deserialize_with = "fields::whole::i64")]
+    #[schema(schema_with = constraints::delta)]
     pub delta: i64,
     /// Why, recorded with the movement (1 to 500 characters).
     #[schema(example = "inventaire du 3 mars")]
+    #[schema(schema_with = constraints::reason_or_null)]
     pub reason: Option<String>,
 }
 
@@ -445,7 +466,7 @@ pub(crate) async fn movements(
 ) -> Result<axum::Json<MovementPage>, Problem> {
     let page = state
         .app
-        .stock_movements(&caller, &article.0, params.paging())
+        .stock_movements(&caller, &article.0, params.paging()?)
         .await?;
     Ok(axum::Json(MovementPage {
         items: page.items.iter().map(MovementDto::from).collect(),
@@ -490,9 +511,11 @@ impl From<&VatCode> for VatCodeDto {
 pub struct VatCodeInput {
     /// Its label, 1 to 100 characters.
     #[schema(example = "Taux réduit")]
+    #[schema(schema_with = constraints::vat_label)]
     pub label: String,
     /// Its rate in percent, a decimal string from 0 to 100 (at most 4 decimal places).
     #[schema(example = "5.5")]
+    #[schema(schema_with = constraints::vat_rate)]
     pub rate: String,
     /// Make it the default code (the others stop being it). Default false.
     #[serde(default)]
@@ -559,9 +582,11 @@ pub(crate) async fn save_vat_code(
 #[serde(deny_unknown_fields)]
 pub struct QuoteInput {
     /// The lines, at least one, at most 500.
+    #[schema(schema_with = constraints::order_lines)]
     pub lines: Vec<LineInput>,
     /// The global discount, an amount as a decimal string (not for guests and customers).
     #[schema(example = "5.00")]
+    #[schema(schema_with = constraints::amount_or_null)]
     pub global_discount: Option<String>,
 }
 
@@ -732,19 +757,29 @@ pub const MAX_IMPORT_ROWS: usize = 5000;
 #[serde(deny_unknown_fields)]
 pub struct ImportRowInput {
     /// Its reference: a new one is created, an existing one updated.
+    #[schema(schema_with = constraints::article_reference)]
     pub reference: String,
     /// What it is called.
+    #[schema(schema_with = constraints::designation)]
     pub designation: String,
     /// Unit price before tax, a decimal string.
+    #[schema(schema_with = constraints::unit_price)]
     pub unit_price: String,
     /// Its VAT code; the default code's rate applies when absent.
+    #[schema(schema_with = constraints::vat_code_or_null)]
     pub vat_code: Option<String>,
     /// The smallest quantity delivered at once (default 1).
+    #[schema(schema_with = constraints::quantity_or_null)]
+    #[serde(default, deserialize_with = "fields::whole::option_u32")]
     pub min_quantity: Option<u32>,
     /// The most one customer may have in one order.
+    #[schema(schema_with = constraints::quantity_or_null)]
+    #[serde(default, deserialize_with = "fields::whole::option_u32")]
     pub max_per_order: Option<u32>,
     /// The stock to set; absent leaves an existing article's stock as it is (a new one
     /// starts with none).
+    #[serde(default, deserialize_with = "fields::whole::option_u32")]
+    #[schema(schema_with = constraints::stock_or_null)]
     pub stock: Option<u32>,
 }
 
@@ -753,6 +788,7 @@ pub struct ImportRowInput {
 #[serde(deny_unknown_fields)]
 pub struct ImportInput {
     /// The articles, at most 5000, each reference once.
+    #[schema(schema_with = constraints::import_rows)]
     pub rows: Vec<ImportRowInput>,
 }
 

@@ -10,13 +10,14 @@ use axum::routing::get;
 use axum::Router;
 use domain::billing::{InvoiceKind, InvoiceNumber};
 use domain::order::OrderNumber;
-use ports::Paging;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 pub(crate) use self::dto::{InvoiceDto, InvoicePage, InvoiceSummaryDto, OrderInvoicesDto};
 use crate::extract::{Authenticated, Path, Query};
 use crate::problem::Problem;
+use crate::routes::constraints;
+use crate::routes::fields;
 use crate::AppState;
 
 /// The media type of PDF documents.
@@ -52,10 +53,13 @@ fn attachment(bytes: Vec<u8>, media_type: &'static str, filename: &str) -> Respo
 #[into_params(parameter_in = Query)]
 pub struct InvoiceListParams {
     /// `invoice` or `credit_note`; both when absent.
+    #[param(schema_with = constraints::invoice_kind_or_null)]
     pub kind: Option<String>,
     /// How many to skip.
+    #[param(schema_with = constraints::offset_or_null)]
     pub offset: Option<u64>,
     /// How many to give, 1 to 500 (default 50).
+    #[param(schema_with = constraints::limit_or_null)]
     pub limit: Option<u32>,
 }
 
@@ -84,10 +88,7 @@ pub(crate) async fn list(
                 .ok_or_else(|| Problem::invalid("kind", "one of invoice, credit_note"))
         })
         .transpose()?;
-    let paging = Paging {
-        offset: params.offset.unwrap_or(0),
-        limit: params.limit.unwrap_or(50).clamp(1, Paging::MAX_LIMIT),
-    };
+    let paging = fields::paging(params.offset, params.limit)?;
     let page = state.app.list_invoices(&caller, kind, paging).await?;
     Ok(axum::Json(InvoicePage::from(&page)))
 }

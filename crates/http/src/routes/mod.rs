@@ -4,6 +4,7 @@ mod address_book;
 mod auth;
 mod carts;
 mod catalogue;
+mod constraints;
 mod fields;
 mod health;
 mod invoices;
@@ -12,6 +13,7 @@ mod orders;
 mod outbox;
 mod parties;
 mod payments;
+mod problem_responses;
 
 use axum::http::StatusCode;
 use axum::response::IntoResponse;

@@ -9,6 +9,7 @@ use axum::Router;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
+use super::problem_responses::ProblemResponses;
 use super::{
     address_book, auth, carts, catalogue, health, invoices, orders, outbox, parties, payments,
 };
@@ -47,7 +48,9 @@ use crate::AppState;
         invoices::delivery_note,
         outbox::list, outbox::show, outbox::retry,
     ),
-    modifiers(&BearerAuth),
+    // Named by the array schemas of `constraints`, which utoipa does not follow.
+    components(schemas(carts::CartItemInput, catalogue::ImportRowInput, orders::dto::LineInput)),
+    modifiers(&BearerAuth, &ProblemResponses),
     tags(
         (name = "operations", description = "Health and readiness"),
         (name = "orders", description = "Placing, finding and changing orders"),

@@ -12,6 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::extract::{Authenticated, Path, Query};
 use crate::problem::Problem;
+use crate::routes::constraints;
 use crate::AppState;
 
 pub(super) fn routes() -> Router<AppState> {
@@ -78,8 +79,10 @@ pub struct OutboxMessagesDto {
 #[into_params(parameter_in = Query)]
 pub struct OutboxParams {
     /// `pending` (the default), `sent` or `failed`.
+    #[param(schema_with = constraints::message_status_or_null)]
     pub status: Option<String>,
     /// How many to give, 1 to 500 (default 50).
+    #[param(schema_with = constraints::limit_or_null)]
     pub limit: Option<u32>,
 }
 

@@ -24,6 +24,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::extract::{Authenticated, Json, Path, Query};
 use crate::problem::Problem;
+use crate::routes::constraints;
 use crate::routes::fields;
 use crate::AppState;
 
@@ -170,20 +171,26 @@ impl LinkKindDto {
 pub struct CompanyInput {
     /// Its name, 1 to 200 characters.
     #[schema(example = "Durand SARL")]
+    #[schema(schema_with = constraints::company_name)]
     pub name: String,
     /// Its parent company's id.
+    #[schema(schema_with = constraints::uuid_or_null)]
     pub parent: Option<String>,
     /// Its site code, for a site of the supplier: 2 to 8 letters or digits starting with a
     /// letter.
     #[schema(example = "LYON")]
+    #[schema(schema_with = constraints::site_code_or_null)]
     pub site_code: Option<String>,
     /// Its email (a site receives its validated orders there).
+    #[schema(schema_with = constraints::email_or_null)]
     pub email: Option<String>,
     /// Its SIREN, for a French business: 9 digits (printed on its invoices).
     #[schema(example = "732829320")]
+    #[schema(schema_with = constraints::siren_or_null)]
     pub siren: Option<String>,
     /// Its intra-community VAT number.
     #[schema(example = "FR44732829320")]
+    #[schema(schema_with = constraints::vat_number_or_null)]
     pub vat_number: Option<String>,
 }
 
@@ -296,15 +303,19 @@ impl From<&SocieteView> for CompanyViewDto {
 pub struct PersonInput {
     /// Last name, 1 to 100 characters.
     #[schema(example = "Durand")]
+    #[schema(schema_with = constraints::person_name)]
     pub last_name: String,
     /// First name, 1 to 100 characters.
     #[schema(example = "Élodie")]
+    #[schema(schema_with = constraints::person_name_or_null)]
     pub first_name: Option<String>,
     /// Mobile phone: the customer's identifier at the counter.
     #[schema(example = "06 12 34 56 78")]
+    #[schema(schema_with = constraints::phone_or_null)]
     pub mobile: Option<String>,
     /// Email.
     #[schema(example = "elodie.durand@example.fr")]
+    #[schema(schema_with = constraints::email_or_null)]
     pub email: Option<String>,
 }
 
@@ -424,21 +435,28 @@ impl From<&TiersView> for PersonViewDto {
 pub struct AddressInput {
     /// The street lines, 1 to 300 characters (several lines separated by `\n`).
     #[schema(example = "12 rue de la Paix")]
+    #[schema(schema_with = constraints::address_lines)]
     pub lines: String,
     /// The postal code: 2 to 10 letters, digits, spaces or hyphens.
     #[schema(example = "75002")]
+    #[schema(schema_with = constraints::postal_code)]
     pub postal_code: String,
     /// The town, 1 to 100 characters.
     #[schema(example = "Paris")]
+    #[schema(schema_with = constraints::town)]
     pub town: String,
     /// The country, an ISO 3166 two-letter code; `FR` when absent.
     #[schema(example = "FR")]
+    #[schema(schema_with = constraints::country_or_null)]
     pub country: Option<String>,
     /// Access remarks (door code, floor), 1 to 300 characters.
+    #[schema(schema_with = constraints::address_lines_or_null)]
     pub access_notes: Option<String>,
     /// A landline.
+    #[schema(schema_with = constraints::phone_or_null)]
     pub landline: Option<String>,
     /// Bank details, 1 to 300 characters.
+    #[schema(schema_with = constraints::address_lines_or_null)]
     pub bank_details: Option<String>,
 }
 
@@ -532,9 +550,11 @@ pub struct LinkInput {
     pub kind: LinkKindDto,
     /// The company (`company-person`, `company-address`) or the person (`person-address`):
     /// its id.
+    #[schema(schema_with = constraints::uuid)]
     pub from: String,
     /// The person (`company-person`) or the address (`person-address`,
     /// `company-address`): its id.
+    #[schema(schema_with = constraints::uuid)]
     pub to: String,
     /// The role the link gives; the same two parties may be linked once per role.
     pub role: RoleDto,
@@ -593,12 +613,16 @@ impl From<&LinkRecord> for LinkDto {
 #[into_params(parameter_in = Query)]
 pub struct LinkBetweenParams {
     /// `company-person`, `person-address` or `company-address`.
+    #[param(inline, value_type = constraints::LinkKind)]
     pub kind: String,
     /// The company's or the person's id.
+    #[param(inline, value_type = constraints::Uuid)]
     pub from: String,
     /// The person's or the address's id.
+    #[param(inline, value_type = constraints::Uuid)]
     pub to: String,
     /// `internal`, `customer`, `payer` or `recipient`.
+    #[param(inline, value_type = constraints::Role)]
     pub role: String,
 }
 
@@ -608,17 +632,21 @@ pub struct LinkBetweenParams {
 #[into_params(parameter_in = Query)]
 pub struct CustomerQuery {
     /// A mobile phone number, however it is written (`06 12 34 56 78`, `+33612345678`).
+    #[param(schema_with = constraints::phone_or_null)]
     pub phone: Option<String>,
     /// Words of the name, whatever the case and accents; every word must match.
+    #[param(schema_with = constraints::name_query_or_null)]
     pub name: Option<String>,
     /// An email.
+    #[param(schema_with = constraints::email_or_null)]
     pub email: Option<String>,
     /// The most people to give for a name, 1 to 200 (default 50).
+    #[param(schema_with = constraints::limit_or_null)]
     pub limit: Option<u32>,
 }
 
 /// The longest name text looked up.
-const MAX_NAME_QUERY: usize = 200;
+pub(crate) const MAX_NAME_QUERY: usize = 200;
 
 /// A new customer: the person, their company and their address.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -627,6 +655,7 @@ pub struct NewCustomerInput {
     /// The person.
     pub person: PersonInput,
     /// Their company's name; the person's name (a company of one person) when absent.
+    #[schema(schema_with = constraints::company_name_or_null)]
     pub company: Option<String>,
     /// Their address.
     pub address: AddressInput,
@@ -662,8 +691,10 @@ pub struct ChangesParams {
     /// `tiers` (a person), `societe` (a company), `adresse` (an address), `commande` (an
     /// order) or `article`.
     #[param(example = "tiers")]
+    #[param(inline, value_type = constraints::Entity)]
     pub entity: String,
     /// Its id.
+    #[param(inline, value_type = constraints::Uuid)]
     pub id: String,
 }
 
@@ -1124,6 +1155,7 @@ pub(crate) async fn register_customer(
         (status = 200, body = Vec<ChangeDto>),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not staff", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "An order the caller may not see, or none with this id", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Unknown entity or malformed id", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))

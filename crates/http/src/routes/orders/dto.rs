@@ -11,6 +11,7 @@ use time::{Date, OffsetDateTime};
 use utoipa::ToSchema;
 
 use crate::problem::Problem;
+use crate::routes::constraints;
 use crate::routes::fields;
 
 /// A line asked for.
@@ -19,12 +20,16 @@ use crate::routes::fields;
 pub struct LineInput {
     /// The article: its reference (`VIS-M6`) or its id.
     #[schema(example = "VIS-M6")]
+    #[schema(schema_with = constraints::article)]
     pub article: String,
     /// How many: a whole number from 1 to 1000000.
-    #[schema(example = 3, minimum = 1, maximum = 1000000)]
+    #[schema(example = 3)]
+    #[schema(schema_with = constraints::quantity)]
+    #[serde(deserialize_with = "fields::whole::u32")]
     pub quantity: u32,
     /// The discount on the line, an amount (staff only), as a decimal string.
     #[schema(example = "1.00")]
+    #[schema(schema_with = constraints::amount_or_null)]
     pub discount: Option<String>,
 }
 
@@ -53,21 +58,29 @@ impl From<ShortageChoice> for ShortagePolicy {
 #[serde(deny_unknown_fields)]
 pub struct OrderInput {
     /// The customer (a person's id).
+    #[schema(schema_with = constraints::uuid)]
     pub customer: String,
     /// Who pays; the customer when absent.
+    #[schema(schema_with = constraints::uuid_or_null)]
     pub payer: Option<String>,
     /// Who receives; the customer when absent.
+    #[schema(schema_with = constraints::uuid_or_null)]
     pub recipient: Option<String>,
     /// Where to deliver (an address id).
+    #[schema(schema_with = constraints::uuid)]
     pub delivery_address: String,
     /// Where to bill; the delivery address when absent.
+    #[schema(schema_with = constraints::uuid_or_null)]
     pub billing_address: Option<String>,
     /// The lines, at least one, at most 500.
+    #[schema(schema_with = constraints::order_lines)]
     pub lines: Vec<LineInput>,
     /// The global discount, an amount (staff only).
+    #[schema(schema_with = constraints::amount_or_null)]
     pub global_discount: Option<String>,
     /// The site to number the order under (staff only); the caller's site or the online
     /// site otherwise.
+    #[schema(schema_with = constraints::site_code_or_null)]
     pub site: Option<String>,
     /// What to do when an article is short.
     #[serde(default)]

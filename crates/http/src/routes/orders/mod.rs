@@ -11,7 +11,7 @@ use axum::Router;
 use domain::ids::{AdresseId, SocieteId, TiersId};
 use domain::order::{Commande, OrderNumber, OrderSource, OrderState, Reason};
 use domain::payment::payment_state;
-use ports::{OrderQuery, Paging};
+use ports::OrderQuery;
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 use utoipa::{IntoParams, ToSchema};
@@ -19,6 +19,7 @@ use utoipa::{IntoParams, ToSchema};
 use self::dto::{LineInput, OrderDto, OrderInput, PlacedOrderDto, ShortageChoice};
 use crate::extract::{Authenticated, Json, Path, Query};
 use crate::problem::Problem;
+use crate::routes::constraints;
 use crate::routes::fields;
 use crate::AppState;
 
@@ -76,6 +77,7 @@ pub(crate) async fn placed_dto(
         (status = 200, description = "Already placed under this idempotency key", body = PlacedOrderDto),
         (status = 409, description = "Not enough stock (every short article listed), or an idempotency key reused for another request", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid request, or lines breaking the catalogue's rules", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "A party the body names does not exist", body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
     ),
@@ -138,6 +140,7 @@ pub enum DraftSource {
     request_body = OrderInput,
     responses(
         (status = 201, body = OrderDto),
+        (status = 404, description = "A party the body names does not exist", body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -183,20 +186,28 @@ pub(crate) async fn show(
 #[into_params(parameter_in = Query)]
 pub struct SearchParams {
     /// The customer's id.
+    #[param(schema_with = constraints::uuid_or_null)]
     pub customer: Option<String>,
     /// The state (deleted drafts are left out unless asked for).
+    #[param(schema_with = constraints::order_state_or_null)]
     pub state: Option<String>,
     /// The source: online, site, phone, api.
+    #[param(schema_with = constraints::order_source_or_null)]
     pub source: Option<String>,
     /// The site's id.
+    #[param(schema_with = constraints::uuid_or_null)]
     pub site: Option<String>,
     /// Taken at or after (RFC 3339).
+    #[param(schema_with = constraints::date_time_or_null)]
     pub from: Option<String>,
     /// Taken before (RFC 3339).
+    #[param(schema_with = constraints::date_time_or_null)]
     pub until: Option<String>,
     /// How many to skip.
+    #[param(schema_with = constraints::offset_or_null)]
     pub offset: Option<u64>,
     /// How many to give, 1 to 500 (default 50).
+    #[param(schema_with = constraints::limit_or_null)]
     pub limit: Option<u32>,
 }
 
@@ -295,10 +306,7 @@ pub(crate) async fn search(
         placed_by: None,
         from: time_param(&params.from, "from")?,
         until: time_param(&params.until, "until")?,
-        paging: Paging {
-            offset: params.offset.unwrap_or(0),
-            limit: params.limit.unwrap_or(50).clamp(1, Paging::MAX_LIMIT),
-        },
+        paging: fields::paging(params.offset, params.limit)?,
     };
     let page = state.app.search_orders(&caller, &query).await?;
     let payment_states = state.app.payment_states(&page.items).await?;
@@ -329,6 +337,7 @@ pub(crate) async fn search(
 #[serde(deny_unknown_fields)]
 pub struct ReasonInput {
     /// Why, in words (recorded in the history).
+    #[schema(schema_with = constraints::reason_or_null)]
     pub reason: Option<String>,
 }
 
@@ -349,6 +358,7 @@ pub struct ValidateInput {
     #[serde(default)]
     pub on_shortage: ShortageChoice,
     /// Why, in words.
+    #[schema(schema_with = constraints::reason_or_null)]
     pub reason: Option<String>,
 }
 
@@ -434,6 +444,7 @@ state_change!(
 pub struct DeliveryDateInput {
     /// The date, `YYYY-MM-DD`.
     #[schema(example = "2026-05-20")]
+    #[schema(schema_with = constraints::date)]
     pub planned_delivery: String,
 }
 
@@ -463,12 +474,16 @@ pub(crate) async fn reschedule(
 #[serde(deny_unknown_fields)]
 pub struct PartiesInput {
     /// A new payer (drafts only).
+    #[schema(schema_with = constraints::uuid_or_null)]
     pub payer: Option<String>,
     /// A new recipient.
+    #[schema(schema_with = constraints::uuid_or_null)]
     pub recipient: Option<String>,
     /// A new delivery address.
+    #[schema(schema_with = constraints::uuid_or_null)]
     pub delivery_address: Option<String>,
     /// A new billing address.
+    #[schema(schema_with = constraints::uuid_or_null)]
     pub billing_address: Option<String>,
 }
 
@@ -515,6 +530,7 @@ pub(crate) async fn change_parties(
 pub struct DiscountInput {
     /// The amount, as a decimal string.
     #[schema(example = "5.00")]
+    #[schema(schema_with = constraints::amount)]
     pub global_discount: String,
 }
 
@@ -568,6 +584,8 @@ pub(crate) async fn add_line(
 #[serde(deny_unknown_fields)]
 pub struct QuantityInput {
     /// The quantity, 1 to 1000000.
+    #[schema(schema_with = constraints::quantity)]
+    #[serde(deserialize_with = "fields::whole::u32")]
     pub quantity: u32,
 }
 
@@ -597,7 +615,7 @@ pub(crate) async fn change_line(
 #[utoipa::path(
     delete, path = "/api/v1/orders/{number}/lines/{position}", tag = "orders",
     params(("number" = String, Path, description = "The order number"), ("position" = u32, Path, description = "The line's number")),
-    responses((status = 200, body = OrderDto), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")),
+    responses((status = 200, body = OrderDto), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, description = "Not a draft (`not_editable`)", body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")),
     security(("bearer" = []))
 )]
 pub(crate) async fn remove_line(

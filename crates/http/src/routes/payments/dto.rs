@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 
+use crate::routes::constraints;
+
 /// How a payment is made.
 #[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -42,6 +44,7 @@ pub struct PaymentInput {
     pub method: MethodInput,
     /// The card's number, with or without spaces; sent to the processor, never stored.
     #[schema(example = "4242 4242 4242 4242")]
+    #[schema(schema_with = constraints::card_number_or_null)]
     pub card_number: Option<String>,
 }
 
@@ -50,12 +53,15 @@ pub struct PaymentInput {
 #[serde(deny_unknown_fields)]
 pub struct ManualPaymentInput {
     /// `bank_transfer`, `cheque` or `on_account`.
+    #[schema(schema_with = constraints::staff_method)]
     pub method: MethodInput,
     /// How much, as a decimal string; what remains to pay when absent.
     #[schema(example = "20.00")]
+    #[schema(schema_with = constraints::payment_amount_or_null)]
     pub amount: Option<String>,
     /// The transfer's or the cheque's reference (at most 200 characters); recorded once.
     #[schema(example = "CHQ 0012345")]
+    #[schema(schema_with = constraints::payment_reference_or_null)]
     pub reference: Option<String>,
 }
 
@@ -76,6 +82,7 @@ pub struct SettleInput {
     /// `succeeded` or `failed`.
     pub outcome: SettlementInput,
     /// Why it failed.
+    #[schema(schema_with = constraints::reason_or_null)]
     pub reason: Option<String>,
 }
 
