@@ -77,8 +77,8 @@ run() {
 # Every check that compares the API with its document. Left out: the stateful checks
 # that need links between operations the document does not declare (use_after_free,
 # ensure_resource_availability) and the authorization checks (ignored_auth,
-# object_level_authorization), which need tokens of several parties: the API's own tests
-# cover who may name what.
+# object_level_authorization), which need tokens of several parties: the authorization
+# matrix (tests/authorization) tries every operation with every role.
 checks=not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance,negative_data_rejection,positive_data_acceptance,missing_required_header,unsupported_method
 config="$PWD/tests/conformance/schemathesis.toml"
 
