@@ -77,7 +77,7 @@ pub(crate) async fn placed_dto(
         (status = 200, description = "Already placed under this idempotency key", body = PlacedOrderDto),
         (status = 409, description = "Not enough stock (every short article listed), or an idempotency key reused for another request", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid request, or lines breaking the catalogue's rules", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "A party the body names does not exist", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "The site the order is numbered under does not exist (a party or site the body names that does not exist is 422, naming the field)", body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
     ),
@@ -140,7 +140,7 @@ pub enum DraftSource {
     request_body = OrderInput,
     responses(
         (status = 201, body = OrderDto),
-        (status = 404, description = "A party the body names does not exist", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "The site the order is numbered under does not exist (a party or site the body names that does not exist is 422, naming the field)", body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
