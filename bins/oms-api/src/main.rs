@@ -1,7 +1,9 @@
 //! `oms-api`: reads the configuration, opens (and migrates) the database, and serves the
 //! shop's pages at `/` and the HTTP API under `/api/v1` until SIGINT or SIGTERM, finishing
-//! the requests in flight. Beside it runs the outbox worker (unless `OMS_OUTBOX_WORKER=off`): it issues invoices and credit notes and
-//! sends the emails, and finishes its pass before the process ends.
+//! the requests in flight. Beside it runs the outbox worker (unless
+//! `OMS_OUTBOX_WORKER=off`): it issues invoices and credit notes and sends the emails, and
+//! finishes its pass before the process ends; and every minute the online orders left
+//! unpaid past `OMS_UNPAID_CANCEL_HOURS` are cancelled, their stock given back.
 
 use std::process::ExitCode;
 
@@ -73,6 +75,11 @@ async fn run() -> Result<(), String> {
             None
         }
     };
+    let sweeper = {
+        let app = app.clone();
+        let stopped = stopped.clone();
+        tokio::spawn(async move { cancel_unpaid_orders(app, until_stopped(stopped)).await })
+    };
     let pages = web::router(app.clone(), web::Settings::from_env());
     let router = http_api::app_with_pages(
         http_api::AppState { app },
@@ -87,9 +94,33 @@ async fn run() -> Result<(), String> {
     if let Some(worker) = worker {
         let _ = worker.await;
     }
+    let _ = sweeper.await;
     served.map_err(|e| format!("the server stopped: {e}"))?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// How often unpaid online orders past their delay are looked for.
+const UNPAID_SWEEP: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Cancels, every [`UNPAID_SWEEP`], the online orders left unpaid past their delay
+/// (`OMS_UNPAID_CANCEL_HOURS`), until `stop` completes.
+async fn cancel_unpaid_orders(app: app::App, stop: impl std::future::Future<Output = ()>) {
+    tokio::pin!(stop);
+    loop {
+        match app.cancel_unpaid_orders().await {
+            Ok(cancelled) if !cancelled.is_empty() => {
+                let numbers: Vec<String> = cancelled.iter().map(ToString::to_string).collect();
+                tracing::info!(orders = %numbers.join(","), "unpaid orders cancelled");
+            }
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "looking for unpaid orders failed"),
+        }
+        tokio::select! {
+            () = tokio::time::sleep(UNPAID_SWEEP) => {}
+            () = &mut stop => return,
+        }
+    }
 }
 
 /// Completes once the stop is given.

@@ -30,15 +30,15 @@ pub struct Session {
 }
 
 /// The prefix of every session token, so a leaked token is easy to recognise.
-const TOKEN_PREFIX: &str = "oms_";
+pub(crate) const TOKEN_PREFIX: &str = "oms_";
 
 /// The stored form of a token.
-fn token_hash(token: &str) -> String {
+pub(crate) fn token_hash(token: &str) -> String {
     let digest = Sha256::digest(token.as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn duplicate_login(err: StoreError) -> AppError {
+pub(crate) fn duplicate_login(err: StoreError) -> AppError {
     match err {
         StoreError::Duplicate { key, .. } => AppError::Conflict {
             code: "duplicate",

@@ -48,6 +48,7 @@ pub mod catalogue;
 pub mod catalogue_import;
 mod change_log;
 pub mod delivery;
+pub mod guests;
 pub mod orders;
 pub mod outbox;
 pub mod parties;
@@ -55,6 +56,7 @@ mod party_links;
 pub mod payments;
 pub mod quotes;
 pub mod storefront;
+pub mod unpaid;
 
 use std::sync::Arc;
 
@@ -81,6 +83,14 @@ pub struct Settings {
     pub staff_session: time::Duration,
     /// The selling company, as its invoices name it.
     pub seller: domain::billing::Seller,
+    /// The shop's address as its emails' links name it (`OMS_PUBLIC_URL`), without a
+    /// trailing slash.
+    pub public_url: String,
+    /// How long the link a guest receives to their order works.
+    pub guest_link: time::Duration,
+    /// How long an online order may stay unpaid before it is cancelled and its stock
+    /// given back.
+    pub unpaid_delay: time::Duration,
 }
 
 impl Default for Settings {
@@ -93,6 +103,9 @@ impl Default for Settings {
             customer_session: time::Duration::days(30),
             staff_session: time::Duration::hours(12),
             seller: billing::demo_seller(),
+            public_url: "http://localhost:8080".to_owned(),
+            guest_link: time::Duration::days(30),
+            unpaid_delay: time::Duration::hours(48),
         }
     }
 }

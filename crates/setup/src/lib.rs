@@ -53,6 +53,12 @@ pub struct Config {
     /// `OMS_OUTBOX_FIRST_RETRY_MS` / `OMS_OUTBOX_MAX_ATTEMPTS`: how failed deliveries are
     /// retried.
     pub outbox_policy: app::delivery::DeliveryPolicy,
+    /// `OMS_PUBLIC_URL`: the shop's address, as emails' links name it (default
+    /// `http://localhost:8080`).
+    pub public_url: String,
+    /// `OMS_UNPAID_CANCEL_HOURS`: how long an online order may stay unpaid before it is
+    /// cancelled (default 48).
+    pub unpaid_hours: u32,
 }
 
 /// A configuration value that cannot be used.
@@ -138,7 +144,25 @@ impl Config {
             })
             .transpose()?;
         let (seller, seller_configured) = outgoing::seller(&lookup)?;
+        let public_url = match lookup("OMS_PUBLIC_URL") {
+            None => "http://localhost:8080".to_owned(),
+            Some(value) => {
+                let url = value.trim().trim_end_matches('/').to_owned();
+                let scheme_ok = url.starts_with("http://") || url.starts_with("https://");
+                if !scheme_ok || url.chars().any(char::is_whitespace) {
+                    return Err(ConfigError::Invalid {
+                        variable: "OMS_PUBLIC_URL",
+                        value,
+                        expected: "an address starting with http:// or https://",
+                    });
+                }
+                url
+            }
+        };
+        let unpaid_hours = number("OMS_UNPAID_CANCEL_HOURS", 48, 24 * 365)?;
         Ok(Config {
+            public_url,
+            unpaid_hours,
             database_url,
             max_connections,
             lead_days,
@@ -159,6 +183,8 @@ impl Config {
             lead_days: self.lead_days,
             online_site: self.online_site.clone(),
             seller: self.seller.clone(),
+            public_url: self.public_url.clone(),
+            unpaid_delay: time::Duration::hours(i64::from(self.unpaid_hours)),
             ..Settings::default()
         }
     }

@@ -94,6 +94,7 @@ pub fn error_title(status: u16) -> &'static str {
         400 => "Demande incorrecte",
         403 => "Action refusée",
         404 => "Page introuvable",
+        410 => "Lien expiré",
         409 => "Action impossible",
         413 => "Envoi trop volumineux",
         422 => "Saisie incorrecte",
@@ -108,6 +109,7 @@ pub fn error_text(status: u16) -> &'static str {
     match status {
         403 => "Ce formulaire n’a pas été accepté : il a expiré ou vient d’un autre site. Rechargez la page et envoyez-le de nouveau.",
         404 => "Cette page n’existe pas, ou elle ne vous est pas accessible.",
+        410 => "Ce lien n’est plus valable. Connectez-vous à votre compte, ou contactez notre service client avec votre numéro de commande.",
         409 => "Cette action n’est pas possible dans l’état actuel :",
         503 => "Le service est momentanément indisponible. Réessayez dans un instant.",
         500 => "Une erreur est survenue de notre côté. Si elle se reproduit, indiquez à notre service client la référence ci-dessous.",

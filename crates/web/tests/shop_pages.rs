@@ -47,6 +47,11 @@ fn processor() -> TestCardProvider {
 
 /// The shop and the API over a fresh database: the online site, two VAT codes, articles.
 async fn shop() -> (App, Router) {
+    shop_with(Settings::default()).await
+}
+
+/// As [`shop`], with these settings.
+async fn shop_with(settings: Settings) -> (App, Router) {
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
     let nanos = time::OffsetDateTime::now_utc().unix_timestamp_nanos();
     let path = std::env::temp_dir().join(format!(
@@ -60,7 +65,7 @@ async fn shop() -> (App, Router) {
         Arc::new(db),
         Arc::new(app::system::SystemClock),
         Arc::new(app::system::UuidIds),
-        Settings::default(),
+        settings,
     )
     .with_hasher(fast_hasher())
     .with_payment_provider(Arc::new(processor()));
@@ -870,4 +875,223 @@ async fn checkout_asks_a_guest_who_they_are() {
     assert!(who.text.contains("/connexion?suite=commande"));
     let step = browser.get("/commande/livraison").await;
     assert_eq!(step.location(), "/commande");
+}
+
+/// The guest access emails waiting in the outbox, as (recipient, link).
+async fn guest_links(app: &App) -> Vec<(String, String)> {
+    app.outbox_messages(&Caller::system(), ports::MessageStatus::Pending, 500)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.topic == app::guests::GUEST_ACCESS)
+        .map(|m| {
+            (
+                m.recipient.clone().unwrap(),
+                m.payload["link"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+const GUEST: &[(&str, &str)] = &[
+    ("prenom", "Léa"),
+    ("nom", "Invitée"),
+    ("email", "lea@example.fr"),
+    ("mobile", "06 12 34 56 78"),
+    ("adresse", "8 place du Marché"),
+    ("code_postal", "31000"),
+    ("ville", "Toulouse"),
+    ("meme_adresse", "oui"),
+];
+
+#[tokio::test]
+async fn a_guest_orders_without_an_account_pays_and_comes_back_through_the_emailed_link() {
+    let (app, router) = shop().await;
+    let mut guest = Browser::new(&router);
+    guest.get("/").await;
+    guest
+        .post(
+            "/panier/ajouter",
+            &[("reference", "LIVRE-01"), ("quantite", "2")],
+        )
+        .await;
+    let who = guest.get("/commande").await;
+    assert!(who.text.contains("Commander sans compte"));
+    let form = guest.get("/commande/invite").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.text.contains("10,53\u{a0}€"), "{}", form.text);
+    let missing_phone: Vec<_> = GUEST
+        .iter()
+        .copied()
+        .filter(|(k, _)| *k != "mobile")
+        .collect();
+    let refused = guest.post("/commande/invite", &missing_phone).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.text.contains("id=\"mobile-erreur\""),
+        "{}",
+        refused.text
+    );
+    assert!(refused.text.contains("value=\"8 place du Marché\""));
+    let placed = guest.post("/commande/invite", GUEST).await;
+    assert_eq!(placed.status, StatusCode::SEE_OTHER, "{}", placed.text);
+    assert!(
+        placed.set_cookie("oms_session").is_some(),
+        "the first order lets the browser in"
+    );
+    let payment = placed.location().to_owned();
+    let number = payment
+        .trim_start_matches("/commandes/")
+        .trim_end_matches("/paiement")
+        .to_owned();
+    let paid = guest.get(&payment).await;
+    assert!(
+        paid.text.contains("Paiement de la commande"),
+        "{}",
+        paid.text
+    );
+    let links = guest_links(&app).await;
+    assert_eq!(links.len(), 1);
+    assert_eq!(links[0].0, "lea@example.fr");
+    assert!(
+        links[0].1.starts_with("http://localhost:8080/acces/oms_"),
+        "{:?}",
+        links
+    );
+    // The guest account has no password that works.
+    let mut someone = Browser::new(&router);
+    someone.get("/connexion").await;
+    let guessed = someone
+        .post(
+            "/connexion",
+            &[
+                ("email", "lea@example.fr"),
+                ("mot_de_passe", "!guest: no password"),
+            ],
+        )
+        .await;
+    assert_eq!(guessed.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Another browser, through the emailed link.
+    let path = links[0]
+        .1
+        .trim_start_matches("http://localhost:8080")
+        .to_owned();
+    let mut later = Browser::new(&router);
+    let opened = later.get(&path).await;
+    assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.text);
+    assert_eq!(opened.location(), "/commandes");
+    let list = later.get("/commandes").await;
+    assert!(list.text.contains(&number), "{}", list.text);
+    let bad = Browser::new(&router).get("/acces/oms_0000").await;
+    assert_eq!(bad.status, StatusCode::GONE);
+    assert!(bad.text.contains("Lien expiré"));
+
+    // Someone typing the same email orders on the same account, but is not let in.
+    let mut other = Browser::new(&router);
+    other.get("/").await;
+    other
+        .post(
+            "/panier/ajouter",
+            &[("reference", "VIS-M6"), ("quantite", "1")],
+        )
+        .await;
+    other.get("/commande/invite").await;
+    let second = other.post("/commande/invite", GUEST).await;
+    assert_eq!(second.status, StatusCode::OK, "{}", second.text);
+    assert!(second
+        .text
+        .contains("Un e-mail vient d’être envoyé à <strong>lea@example.fr</strong>"));
+    assert!(second.set_cookie("oms_session").is_none());
+    let list = other.get("/commandes").await;
+    assert_eq!(list.location(), "/connexion");
+    assert_eq!(guest_links(&app).await.len(), 2);
+    // The guest's link shows both.
+    let list = later.get("/commandes").await;
+    assert_eq!(
+        list.text.matches("/commandes/WEB-").count(),
+        2,
+        "{}",
+        list.text
+    );
+
+    // An email with a password account must log in.
+    customer(&router, "marie@example.fr", &[]).await;
+    let mut third = Browser::new(&router);
+    third.get("/").await;
+    third
+        .post(
+            "/panier/ajouter",
+            &[("reference", "VIS-M6"), ("quantite", "1")],
+        )
+        .await;
+    third.get("/commande/invite").await;
+    let mut fields: Vec<_> = GUEST
+        .iter()
+        .copied()
+        .filter(|(k, _)| *k != "email")
+        .collect();
+    fields.push(("email", "marie@example.fr"));
+    let taken = third.post("/commande/invite", &fields).await;
+    assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(taken.text.contains("Un compte existe déjà avec cet e-mail"));
+}
+
+#[tokio::test]
+async fn unpaid_online_orders_are_cancelled_after_the_delay_and_their_stock_returns() {
+    let (app, router) = shop_with(Settings {
+        unpaid_delay: time::Duration::ZERO,
+        ..Settings::default()
+    })
+    .await;
+    let vis = ArticleKey::Reference(ArticleReference::new("VIS-M6").unwrap());
+    let mut unpaid = customer(&router, "marie@example.fr", &[("VIS-M6", "4")]).await;
+    to_summary(&mut unpaid).await;
+    let placed = unpaid.post("/commande/confirmer", &[]).await;
+    let unpaid_number = placed
+        .location()
+        .trim_start_matches("/commandes/")
+        .trim_end_matches("/paiement")
+        .to_owned();
+    // A declined card leaves it unpaid.
+    unpaid
+        .post(placed.location(), &[("carte", "4000 0000 0000 0002")])
+        .await;
+    let mut paying = customer(&router, "paul@example.fr", &[("VIS-M6", "3")]).await;
+    to_summary(&mut paying).await;
+    let placed = paying.post("/commande/confirmer", &[]).await;
+    let pending = paying
+        .post(placed.location(), &[("carte", "4242 4242 4242 4242")])
+        .await;
+    assert_eq!(pending.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.article(&vis).await.unwrap().stock, 3);
+
+    let cancelled = app.cancel_unpaid_orders().await.unwrap();
+    let numbers: Vec<String> = cancelled.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        numbers,
+        vec![unpaid_number.as_str()],
+        "the order with a payment under way is left"
+    );
+    assert_eq!(
+        app.article(&vis).await.unwrap().stock,
+        7,
+        "its 4 units came back"
+    );
+    let order = unpaid.get(&format!("/commandes/{unpaid_number}")).await;
+    assert!(
+        order.text.contains("État : <strong>Annulée</strong>"),
+        "{}",
+        order.text
+    );
+    let again = app.cancel_unpaid_orders().await.unwrap();
+    assert!(again.is_empty());
+    let told = app
+        .outbox_messages(&Caller::system(), ports::MessageStatus::Pending, 500)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.topic == app::orders::ORDER_CANCELLED)
+        .count();
+    assert_eq!(told, 1, "the customer is told");
 }

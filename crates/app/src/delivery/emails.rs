@@ -9,6 +9,7 @@ use ports::{Attachment, Email, OutboxMessage};
 use serde::Deserialize;
 
 use crate::billing::{CREDIT_NOTE_ISSUED, INVOICE_ISSUED};
+use crate::guests::GUEST_ACCESS;
 use crate::orders::{ORDER_CANCELLED, ORDER_CONFIRMATION, ORDER_VALIDATED_INTERNAL};
 use crate::payments::ORDER_PAID;
 
@@ -46,6 +47,14 @@ struct PaidPayload {
     order: PaidOrder,
     customer: Party,
     paid: rust_decimal::Decimal,
+}
+
+#[derive(Deserialize)]
+struct GuestPayload {
+    order: PaidOrder,
+    customer: Party,
+    link: String,
+    expires_at: String,
 }
 
 #[derive(Deserialize)]
@@ -127,6 +136,25 @@ pub(crate) fn compose(
                     p.customer.name,
                     euros(p.paid),
                     p.order.number,
+                    signature(seller)
+                ),
+                Vec::new(),
+            )
+        }
+        GUEST_ACCESS => {
+            let p: GuestPayload = payload(message)?;
+            (
+                format!("Suivre votre commande {}", p.order.number),
+                format!(
+                    "Bonjour {},\n\nVotre commande n° {} est enregistrée. Ce lien vous permet de \
+                     la payer, de la suivre et de télécharger sa facture et son bon de \
+                     livraison, jusqu'au {} :\n\n{}\n\nNe le transmettez pas : il donne accès à \
+                     vos commandes. Pour un accès durable, créez un compte avec cette adresse \
+                     e-mail.\n\n{}",
+                    p.customer.name,
+                    p.order.number,
+                    p.expires_at,
+                    p.link,
                     signature(seller)
                 ),
                 Vec::new(),

@@ -344,6 +344,39 @@ pub struct ShortView {
 struct ShortTemplate {
     chrome: Chrome,
     short: Vec<ShortView>,
+    take_available: bool,
+}
+
+/// The page that names the short articles with what is left (409), with a button to
+/// remove each and, for a customer, one to go on with what is available.
+pub fn short_page(
+    visitor: &Visitor,
+    cart: &CartView,
+    shortages: &[ports::Shortage],
+    take_available: bool,
+) -> Response {
+    let short = shortages
+        .iter()
+        .map(|s| ShortView {
+            reference: s.reference.to_string(),
+            designation: cart
+                .lines
+                .iter()
+                .find(|l| l.article.id == s.article)
+                .map(|l| l.article.details.designation.to_string())
+                .unwrap_or_default(),
+            requested: s.requested,
+            available: s.available,
+        })
+        .collect();
+    with_status(
+        StatusCode::CONFLICT,
+        ShortTemplate {
+            chrome: Chrome::of(visitor),
+            short,
+            take_available,
+        },
+    )
 }
 
 /// `POST /commande/confirmer`: places the order.
@@ -392,30 +425,7 @@ pub async fn confirm(
                 .append(SET_COOKIE, cookies::clear(CHECKOUT, secure));
             Ok(response)
         }
-        Err(AppError::Shortage(shortages)) => {
-            let short = shortages
-                .iter()
-                .map(|s| ShortView {
-                    reference: s.reference.to_string(),
-                    designation: ctx
-                        .cart
-                        .lines
-                        .iter()
-                        .find(|l| l.article.id == s.article)
-                        .map(|l| l.article.details.designation.to_string())
-                        .unwrap_or_default(),
-                    requested: s.requested,
-                    available: s.available,
-                })
-                .collect();
-            Ok(with_status(
-                StatusCode::CONFLICT,
-                ShortTemplate {
-                    chrome: Chrome::of(&visitor),
-                    short,
-                },
-            ))
-        }
+        Err(AppError::Shortage(shortages)) => Ok(short_page(&visitor, &ctx.cart, &shortages, true)),
         Err(other) => Err(other.into()),
     }
 }

@@ -6,6 +6,7 @@ mod cart;
 mod catalogue;
 mod checkout;
 mod forms;
+mod guest;
 mod orders;
 
 use axum::routing::{get, post};
@@ -40,6 +41,8 @@ pub fn routes() -> Router<WebState> {
             get(checkout::billing_form).post(checkout::billing),
         )
         .route("/commande/recapitulatif", get(checkout::summary))
+        .route("/commande/invite", get(guest::form).post(guest::place))
+        .route("/acces/{token}", get(guest::access))
         .route("/commande/confirmer", post(checkout::confirm))
         .route("/commandes", get(orders::list))
         .route("/commandes/{number}", get(orders::show))
