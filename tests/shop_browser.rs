@@ -127,7 +127,7 @@ fn the_shop_in_a_real_browser_with_every_page_accessible() {
             "the browser scenarios failed on {}:\n{stdout}\n{stderr}",
             db.label
         );
-        assert!(stdout.contains("4 passed, 0 failed"), "{stdout}");
+        assert!(stdout.contains("5 passed, 0 failed"), "{stdout}");
         drop(server);
     });
 }

@@ -200,6 +200,61 @@ const scenarios = [
     await context.close();
   }],
 
+  ['a guest from the catalogue to a paid order, the emails written, the invoice downloaded from the emailed link', async (browser) => {
+    const { context, page } = await visit(browser);
+    await page.goto(BASE + '/?q=casque');
+    await page.getByRole('button', { name: /Ajouter au panier/ }).first().click();
+    await page.getByText('L’article a été ajouté à votre panier.').waitFor();
+    await page.getByRole('link', { name: 'Passer la commande' }).click();
+    await page.getByRole('link', { name: 'Commander sans compte' }).click();
+    await page.getByRole('heading', { name: 'Commander sans compte' }).waitFor();
+    await check(page, 'commande-sans-compte', true);
+    await page.getByLabel('Prénom').fill('Léa');
+    await page.getByLabel('Nom', { exact: true }).fill('Invitée');
+    await page.getByLabel('E-mail').fill('lea@example.fr');
+    await page.getByLabel('Téléphone mobile').fill('06 12 34 56 78');
+    await page.getByLabel('Adresse', { exact: true }).fill('8 place du Marché');
+    await page.getByLabel('Code postal', { exact: true }).fill('31000');
+    await page.getByLabel('Ville', { exact: true }).fill('Toulouse');
+    await page.getByRole('button', { name: 'Confirmer la commande' }).click();
+    await page.getByRole('heading', { name: /Paiement de la commande/ }).waitFor();
+    const number = orderNumberOf(page.url());
+    await page.getByLabel('Numéro de carte').fill('4242 4242 4242 4242');
+    await page.getByRole('button', { name: /^Payer/ }).click();
+    await page.getByText('sa confirmation par la banque est en cours').waitFor();
+    await processorConfirms(number);
+    await context.close();
+    // The link of the email, in another browser.
+    let link = null;
+    for (let i = 0; i < 100 && !link; i++) {
+      for (const file of readdirSync(MAIL_DIR, { recursive: true }).filter((f) => String(f).endsWith('.eml'))) {
+        const text = readFileSync(join(MAIL_DIR, String(file)), 'utf8').replace(/=\r?\n/g, '');
+        const found = /\/acces\/(oms_[0-9a-f]+)/.exec(text);
+        if (found && text.includes('lea@example.fr')) link = `/acces/${found[1]}`;
+      }
+      if (!link) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(link, 'the email with the link to the order is written');
+    const later = await visit(browser);
+    await later.page.goto(BASE + link);
+    await later.page.getByRole('link', { name: number }).click();
+    let invoice = null;
+    for (let i = 0; i < 100 && !invoice; i++) {
+      await later.page.reload();
+      invoice = await later.page.getByRole('link', { name: /^Facture / }).getAttribute('href', { timeout: 100 }).catch(() => null);
+      if (!invoice) await later.page.waitForTimeout(100);
+    }
+    assert.ok(invoice, 'the invoice is offered from the emailed link');
+    await later.page.getByText('Paiement : Payée').waitFor();
+    const pdf = await later.page.request.get(BASE + invoice);
+    assert.equal((await pdf.body()).subarray(0, 4).toString(), '%PDF');
+    const confirmation = readdirSync(MAIL_DIR, { recursive: true }).filter((f) => String(f).endsWith('.eml'))
+      .map((f) => readFileSync(join(MAIL_DIR, String(f)), 'utf8'))
+      .filter((m) => m.includes('lea@example.fr') && m.includes(number));
+    assert.ok(confirmation.length >= 2, `the confirmation and the link are emailed (${confirmation.length})`);
+    await later.context.close();
+  }],
+
   ['a returning customer finds the cart kept, and a link fills it', async (browser) => {
     const { context, page } = await visit(browser);
     await logIn(page, 'alice@example.fr');

@@ -101,7 +101,7 @@ impl App {
                     customer: tiers,
                     payer: None,
                     recipient: None,
-                    delivery_address: delivery,
+                    delivery_address: Some(delivery),
                     billing_address: billing,
                     on_shortage: guest.on_shortage,
                 },

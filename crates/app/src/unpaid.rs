@@ -31,6 +31,7 @@ impl App {
                     &system,
                     &OrderQuery {
                         customer: None,
+                        placed_by: None,
                         state: Some(OrderState::Validated),
                         source: Some(OrderSource::Online),
                         site: None,

@@ -651,3 +651,113 @@ async fn bad_cart_requests_are_problems_naming_the_field() {
         .await;
     assert_eq!(nobody.problem(422, "validation")["field"], "customer");
 }
+
+fn guest_body(email: &str) -> Value {
+    json!({
+        "first_name": "Léa",
+        "last_name": "Invitée",
+        "email": email,
+        "mobile": "06 12 34 56 78",
+        "delivery_address": {"lines": "8 place du Marché", "postal_code": "31000", "town": "Toulouse"},
+    })
+}
+
+#[tokio::test]
+async fn a_guest_checks_out_without_an_account_and_follows_the_order_with_the_token() {
+    let api = Api::new().await;
+    let cart = open(&api, None).await;
+    add(
+        &api,
+        &cart,
+        None,
+        json!([{"article": "VIS-M6", "quantity": 2}]),
+    )
+    .await;
+    let placed = api
+        .call(
+            Method::POST,
+            &format!("/api/v1/carts/{cart}/guest-checkout"),
+            None,
+            Some(guest_body("lea@example.fr")),
+        )
+        .await;
+    let body = placed.ok(201).clone();
+    let number = body["order"]["order"]["number"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let token = body["token"]
+        .as_str()
+        .expect("a first order opens the account")
+        .to_owned();
+    assert!(body["expires_at"].is_string());
+    let order = api
+        .call(
+            Method::GET,
+            &format!("/api/v1/orders/{number}"),
+            Some(&token),
+            None,
+        )
+        .await;
+    order.ok(200);
+    // The same email again: the same account, no token given.
+    let second = open(&api, None).await;
+    add(
+        &api,
+        &second,
+        None,
+        json!([{"article": "VIS-M6", "quantity": 1}]),
+    )
+    .await;
+    let again = api
+        .call(
+            Method::POST,
+            &format!("/api/v1/carts/{second}/guest-checkout"),
+            None,
+            Some(guest_body("LEA@example.fr")),
+        )
+        .await;
+    let again = again.ok(201).clone();
+    assert!(again["token"].is_null(), "{again}");
+    let mine = api
+        .call(
+            Method::GET,
+            &format!(
+                "/api/v1/orders/{}",
+                again["order"]["order"]["number"].as_str().unwrap()
+            ),
+            Some(&token),
+            None,
+        )
+        .await;
+    mine.ok(200);
+    // An email with a password account logs in instead; a missing phone is named.
+    let third = open(&api, None).await;
+    add(
+        &api,
+        &third,
+        None,
+        json!([{"article": "VIS-M6", "quantity": 1}]),
+    )
+    .await;
+    let taken = api
+        .call(
+            Method::POST,
+            &format!("/api/v1/carts/{third}/guest-checkout"),
+            None,
+            Some(guest_body(ADMIN)),
+        )
+        .await;
+    taken.problem(409, "account_exists");
+    let mut no_phone = guest_body("paul@example.fr");
+    no_phone["mobile"] = json!("");
+    let refused = api
+        .call(
+            Method::POST,
+            &format!("/api/v1/carts/{third}/guest-checkout"),
+            None,
+            Some(no_phone),
+        )
+        .await;
+    assert_eq!(refused.problem(422, "validation")["field"], "mobile");
+}

@@ -7,6 +7,7 @@
 //! guest is asked to log in or sign up first.
 
 use app::carts::{CartView, Checkout};
+use app::guests::GuestCheckout;
 use app::{Access, Caller};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -14,6 +15,7 @@ use axum::routing::{post, put};
 use axum::Router;
 use domain::cart::MAX_CART_ITEMS;
 use domain::ids::{AdresseId, CartId, TiersId};
+use domain::party::{Email, PersonName, PhoneNumber, TiersDetails};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -25,6 +27,7 @@ use crate::extract::{Authenticated, Json, MaybeAuthenticated, Path};
 use crate::problem::Problem;
 use crate::routes::constraints;
 use crate::routes::fields::{self, ArticleInPath};
+use crate::routes::parties::AddressInput;
 use crate::AppState;
 
 pub(super) fn routes() -> Router<AppState> {
@@ -38,6 +41,7 @@ pub(super) fn routes() -> Router<AppState> {
         )
         .route("/api/v1/carts/{id}/claim", post(claim))
         .route("/api/v1/carts/{id}/checkout", post(checkout))
+        .route("/api/v1/carts/{id}/guest-checkout", post(guest_checkout))
 }
 
 /// Who asks: the token's caller, or a guest, who reaches guests' carts only.
@@ -475,5 +479,100 @@ pub(crate) async fn checkout(
     Ok((
         StatusCode::CREATED,
         axum::Json(super::orders::placed_dto(&state, &placed).await?),
+    ))
+}
+
+/// What a guest gives to order without an account.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GuestCheckoutInput {
+    /// First name.
+    pub first_name: Option<String>,
+    /// Last name.
+    pub last_name: String,
+    /// Email: the guest account's login, where the link to the order is sent.
+    pub email: String,
+    /// Mobile phone.
+    pub mobile: String,
+    /// Where to deliver.
+    pub delivery_address: AddressInput,
+    /// Where to bill, when not the delivery address.
+    pub billing_address: Option<AddressInput>,
+    /// What to do when stock is short: `refuse` (the default) or `take_available`.
+    #[serde(default)]
+    pub on_shortage: ShortageChoice,
+}
+
+/// A guest's order placed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GuestOrderDto {
+    /// The order.
+    pub order: PlacedOrderDto,
+    /// A session token of the guest account, when this order opened it (send it as
+    /// `Authorization: Bearer` to pay and follow the order); absent when the email already
+    /// had a guest account: the link emailed to it is then the only way in.
+    pub token: Option<String>,
+    /// When that token stops working.
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub expires_at: Option<OffsetDateTime>,
+}
+
+impl GuestCheckoutInput {
+    fn to_guest(&self) -> Result<GuestCheckout, Problem> {
+        let name = |text: &str, f: &str| fields::field(PersonName::new(text), f);
+        Ok(GuestCheckout {
+            details: TiersDetails {
+                last_name: name(&self.last_name, "last_name")?,
+                first_name: self
+                    .first_name
+                    .as_deref()
+                    .map(|t| name(t, "first_name"))
+                    .transpose()?,
+                mobile: Some(fields::field(PhoneNumber::new(&self.mobile), "mobile")?),
+                email: Some(fields::field(Email::new(&self.email), "email")?),
+            },
+            delivery: self.delivery_address.details("delivery_address")?,
+            billing: self
+                .billing_address
+                .as_ref()
+                .map(|a| a.details("billing_address"))
+                .transpose()?,
+            on_shortage: self.on_shortage.into(),
+        })
+    }
+}
+
+/// Places a guest's cart without an account: the order belongs to the account without a
+/// password of the guest's email (opened by their first order), and the guest is sent by
+/// email a link to it. The first order under an email answers a session token of that
+/// account; a later one does not (only the emailed link opens it). An email that has an
+/// account with a password answers 409 `account_exists`: log in and check out instead.
+#[utoipa::path(
+    post, path = "/api/v1/carts/{id}/guest-checkout", tag = "carts",
+    params(("id" = String, Path, description = "The guest's cart's id")),
+    request_body = GuestCheckoutInput,
+    responses(
+        (status = 201, description = "Placed", body = GuestOrderDto),
+        (status = 409, description = "An account with a password uses the email (`account_exists`), or not enough stock (`insufficient_stock`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid field, an empty cart, or lines breaking the catalogue's rules (`invalid_lines`)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn guest_checkout(
+    State(state): State<AppState>,
+    Path(id): Path<CartId>,
+    Json(input): Json<GuestCheckoutInput>,
+) -> Result<(StatusCode, axum::Json<GuestOrderDto>), Problem> {
+    let guest = input.to_guest()?;
+    let placed = state.app.guest_checkout(id, &guest).await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(GuestOrderDto {
+            order: super::orders::placed_dto(&state, &placed.placed).await?,
+            token: placed.session.as_ref().map(|s| s.token.clone()),
+            expires_at: placed.session.as_ref().map(|s| s.expires_at),
+        }),
     ))
 }

@@ -39,7 +39,7 @@ use crate::AppState;
         catalogue::update_article, catalogue::adjust_stock, catalogue::movements,
         catalogue::vat_codes, catalogue::save_vat_code, catalogue::quote, catalogue::import_catalogue,
         carts::open, carts::show, carts::add, carts::set_quantity, carts::remove, carts::clear,
-        carts::claim, carts::checkout,
+        carts::claim, carts::checkout, carts::guest_checkout,
         orders::place, orders::create_draft, orders::show, orders::search, orders::validate,
         orders::cancel, orders::fulfil, orders::remove, orders::reschedule, orders::change_parties,
         orders::set_discount, orders::add_line, orders::change_line, orders::remove_line,
