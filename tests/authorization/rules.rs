@@ -483,6 +483,23 @@ fn checking_out(w: &World, r: Role) -> Vec<Case> {
 
 /// `POST /api/v1/carts/{id}/claim`: a customer takes a guest's cart; nobody takes another
 /// customer's.
+/// `POST /api/v1/carts/{id}/guest-checkout`: no token needed, and whatever the token it
+/// acts for a guest, who reaches guests' carts only: a customer's cart is not found.
+fn guest_checking_out(w: &World, _r: Role) -> Vec<Case> {
+    let body = json!({
+        "last_name": "Invitée",
+        "email": "guest-matrix@example.fr",
+        "mobile": "06 12 34 56 78",
+        "delivery_address": {"lines": "1 rue de la Paix", "postal_code": "75002", "town": "Paris"},
+    });
+    vec![Case::refuse(
+        "a customer's cart",
+        format!("/api/v1/carts/{}/guest-checkout", a(w).cart),
+        NotFound,
+    )
+    .body(body)]
+}
+
 fn claiming(w: &World, r: Role) -> Vec<Case> {
     let path = |cart: &str| format!("/api/v1/carts/{cart}/claim");
     match r {
@@ -1006,6 +1023,11 @@ pub fn rules() -> Vec<Rule> {
         }),
         rule("POST", "/api/v1/carts/{id}/claim", claiming),
         rule("POST", "/api/v1/carts/{id}/checkout", checking_out),
+        rule(
+            "POST",
+            "/api/v1/carts/{id}/guest-checkout",
+            guest_checking_out,
+        ),
         // Orders.
         rule("POST", "/api/v1/orders", placing),
         rule("POST", "/api/v1/drafts", drafting),

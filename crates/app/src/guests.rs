@@ -9,7 +9,7 @@
 //! but only the email's link opens it: whoever types an email must not see its orders.
 //! An email that already has an account with a password is asked to log in.
 
-use domain::account::{Account, AccountRole};
+use domain::account::{Account, AccountRole, Password};
 use domain::ids::{AccountId, AdresseId, CartId, TiersId};
 use domain::party::{AdresseDetails, Email, Role, TiersDetails};
 use ports::{SessionToken, TxMode};
@@ -69,6 +69,14 @@ impl App {
             guest.details.email.clone().ok_or_else(|| {
                 AppError::invalid("email", "an email is needed to order as a guest")
             })?;
+        // Nothing is opened for a cart that is not a guest's, or is empty.
+        let view = self.cart(&Caller::guest(), cart).await?;
+        if view.cart.is_empty() {
+            return Err(AppError::invalid(
+                "cart",
+                "the cart is empty: add articles before checking out",
+            ));
+        }
         let found = transaction!(self, TxMode::Read, |tx| {
             Ok(tx.find_account(&email).await?)
         })?;
@@ -213,5 +221,127 @@ impl App {
             account: account.clone(),
             expires_at: record.expires_at,
         })
+    }
+}
+
+/// The topic of the email that lets the owner of a guest account's email choose a
+/// password.
+pub const GUEST_ACTIVATION: &str = "guest_activation";
+
+/// How long the link to choose a password works.
+const ACTIVATION_LINK: time::Duration = time::Duration::hours(24);
+
+impl App {
+    /// Someone creates an account with the email of a guest account: the email is sent a
+    /// link (a session of that account, 24 hours) to choose a password, which makes it an
+    /// account like any other, with its guest orders. Answers whether the email is a guest
+    /// account's (else nothing is sent).
+    ///
+    /// # Errors
+    /// [`AppError::Store`] when the database fails.
+    pub async fn send_guest_activation(&self, email: &Email) -> Result<bool, AppError> {
+        let found = transaction!(self, TxMode::Read, |tx| {
+            Ok(tx.find_account(email).await?)
+        })?;
+        let Some((account, hash)) = found else {
+            return Ok(false);
+        };
+        if hash != GUEST_PASSWORD_HASH || account.disabled {
+            return Ok(false);
+        }
+        let now = self.now();
+        let (token, record) = self.new_session_token(&account, now + ACTIVATION_LINK);
+        let message = new_message(
+            self.ids.as_ref(),
+            GUEST_ACTIVATION,
+            Some(account.login.to_string()),
+            json!({
+                "email": account.login.to_string(),
+                "link": format!("{}/compte/activer/{token}", self.settings.public_url),
+            }),
+            now,
+        );
+        transaction!(self, TxMode::Write, |tx| {
+            tx.insert_token(&record).await?;
+            tx.enqueue(&message).await?;
+            Ok(())
+        })?;
+        Ok(true)
+    }
+
+    /// Whether the caller's account is a guest's (it has no password yet).
+    ///
+    /// # Errors
+    /// [`AppError::Store`] when the database fails.
+    pub async fn is_guest_account(&self, caller: &Caller) -> Result<bool, AppError> {
+        let Ok(login) = Email::new(caller.actor.as_str()) else {
+            return Ok(false);
+        };
+        let found = transaction!(self, TxMode::Read, |tx| {
+            Ok(tx.find_account(&login).await?)
+        })?;
+        Ok(found.is_some_and(|(_, hash)| hash == GUEST_PASSWORD_HASH))
+    }
+
+    /// Changes the caller's password: the current one must be given, except for a guest
+    /// account (reached through the link sent to its email), which thereby becomes an
+    /// account like any other, its orders with it.
+    ///
+    /// # Errors
+    /// [`AppError::Unauthorized`] for a wrong current password; [`AppError::Forbidden`]
+    /// for a caller that is not an account.
+    pub async fn change_password(
+        &self,
+        caller: &Caller,
+        current: Option<&str>,
+        new: &Password,
+    ) -> Result<(), AppError> {
+        let login = Email::new(caller.actor.as_str())
+            .map_err(|_| AppError::Forbidden("only an account has a password".to_owned()))?;
+        let found = transaction!(self, TxMode::Read, |tx| {
+            Ok(tx.find_account(&login).await?)
+        })?;
+        let Some((account, hash)) = found else {
+            return Err(AppError::Forbidden(
+                "only an account has a password".to_owned(),
+            ));
+        };
+        if hash != GUEST_PASSWORD_HASH {
+            let given = current.unwrap_or_default();
+            if !self.hasher.verify(given, &hash) {
+                return Err(AppError::Unauthorized(
+                    "the current password is wrong".to_owned(),
+                ));
+            }
+        }
+        let new_hash = self
+            .hasher
+            .hash(new.expose())
+            .map_err(|e| AppError::Store(ports::StoreError::Other(Box::new(e))))?;
+        transaction!(self, TxMode::Write, |tx| {
+            tx.set_password(account.id, &new_hash).await?;
+            Ok(())
+        })
+    }
+
+    /// A new session token of an account, and its record (to store).
+    fn new_session_token(
+        &self,
+        account: &Account,
+        expires_at: time::OffsetDateTime,
+    ) -> (String, SessionToken) {
+        let token = format!(
+            "{TOKEN_PREFIX}{:032x}{:032x}",
+            self.ids.secret(),
+            self.ids.secret()
+        );
+        let record = SessionToken {
+            hash: token_hash(&token),
+            account: account.id,
+            created_at: self.now(),
+            expires_at,
+            revoked_at: None,
+        };
+        (token, record)
     }
 }

@@ -21,10 +21,11 @@ pub enum Flash {
     PaymentUnderWay,
     PaymentDone,
     OrderPlaced,
+    PasswordChanged,
 }
 
 impl Flash {
-    const ALL: [Flash; 12] = [
+    const ALL: [Flash; 13] = [
         Flash::AddedToCart,
         Flash::CartChanged,
         Flash::RemovedFromCart,
@@ -37,6 +38,7 @@ impl Flash {
         Flash::PaymentUnderWay,
         Flash::PaymentDone,
         Flash::OrderPlaced,
+        Flash::PasswordChanged,
     ];
 
     /// The key written in the cookie.
@@ -54,6 +56,7 @@ impl Flash {
             Flash::PaymentUnderWay => "paying",
             Flash::PaymentDone => "paid",
             Flash::OrderPlaced => "placed",
+            Flash::PasswordChanged => "password",
         }
     }
 
@@ -79,6 +82,7 @@ impl Flash {
             }
             Flash::PaymentDone => "Votre paiement est accepté. Merci pour votre commande !",
             Flash::OrderPlaced => "Votre commande est enregistrée : il reste à la payer.",
+            Flash::PasswordChanged => "Votre mot de passe est enregistré.",
         }
     }
 
@@ -130,6 +134,7 @@ pub fn field_label(field: &str) -> &'static str {
         "town" => "Ville",
         "country" => "Pays",
         "password" => "Mot de passe",
+        "current_password" => "Mot de passe actuel",
         "quantity" => "Quantité",
         "card_number" => "Numéro de carte",
         "delivery_address" => "Adresse de livraison",
@@ -167,6 +172,8 @@ pub fn login_wait(seconds: u64) -> String {
 }
 /// An account already uses the email.
 pub const EMAIL_TAKEN: &str = "Un compte existe déjà avec cet e-mail : connectez-vous.";
+/// The current password is wrong.
+pub const WRONG_PASSWORD: &str = "Mot de passe actuel incorrect.";
 /// The two passwords differ.
 pub const PASSWORDS_DIFFER: &str = "Les deux mots de passe ne sont pas identiques.";
 /// A quantity that is not a whole number of at least 1.

@@ -1095,3 +1095,139 @@ async fn unpaid_online_orders_are_cancelled_after_the_delay_and_their_stock_retu
         .count();
     assert_eq!(told, 1, "the customer is told");
 }
+
+#[tokio::test]
+async fn an_account_created_later_with_a_guests_email_is_proved_by_a_link_and_keeps_the_orders() {
+    let (app, router) = shop().await;
+    let mut guest = Browser::new(&router);
+    guest.get("/").await;
+    guest
+        .post(
+            "/panier/ajouter",
+            &[("reference", "LIVRE-01"), ("quantite", "1")],
+        )
+        .await;
+    guest.get("/commande/invite").await;
+    let placed = guest.post("/commande/invite", GUEST).await;
+    let number = placed
+        .location()
+        .trim_start_matches("/commandes/")
+        .trim_end_matches("/paiement")
+        .to_owned();
+
+    let mut later = Browser::new(&router);
+    later.get("/inscription").await;
+    let asked = later
+        .post(
+            "/inscription",
+            &[
+                ("nom", "Invitée"),
+                ("email", "lea@example.fr"),
+                ("adresse", "8 place du Marché"),
+                ("code_postal", "31000"),
+                ("ville", "Toulouse"),
+                ("mot_de_passe", "un secret assez long"),
+                ("confirmation", "un secret assez long"),
+            ],
+        )
+        .await;
+    assert_eq!(asked.status, StatusCode::OK, "{}", asked.text);
+    assert!(
+        asked.text.contains("Confirmez votre adresse e-mail"),
+        "{}",
+        asked.text
+    );
+    assert!(
+        asked.set_cookie("oms_session").is_none(),
+        "nobody is let in before the proof"
+    );
+    let link = app
+        .outbox_messages(&Caller::system(), ports::MessageStatus::Pending, 500)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|m| m.topic == app::guests::GUEST_ACTIVATION)
+        .map(|m| m.payload["link"].as_str().unwrap().to_owned())
+        .expect("the link is emailed");
+    let path = link.trim_start_matches("http://localhost:8080").to_owned();
+    let opened = later.get(&path).await;
+    assert_eq!(opened.location(), "/compte/mot-de-passe");
+    let form = later.get("/compte/mot-de-passe").await;
+    assert!(form.text.contains("Choisir votre mot de passe"));
+    assert!(!form.text.contains("Mot de passe actuel"));
+    let set = later
+        .post(
+            "/compte/mot-de-passe",
+            &[
+                ("mot_de_passe", "mon nouveau secret"),
+                ("confirmation", "mon nouveau secret"),
+            ],
+        )
+        .await;
+    assert_eq!(set.location(), "/compte", "{}", set.text);
+    later.post("/deconnexion", &[]).await;
+
+    let mut login = Browser::new(&router);
+    login.get("/connexion").await;
+    let logged = login
+        .post(
+            "/connexion",
+            &[
+                ("email", "lea@example.fr"),
+                ("mot_de_passe", "mon nouveau secret"),
+            ],
+        )
+        .await;
+    assert_eq!(logged.status, StatusCode::SEE_OTHER, "{}", logged.text);
+    let list = login.get("/commandes").await;
+    assert!(
+        list.text.contains(&number),
+        "the guest order is in the account: {}",
+        list.text
+    );
+    // No longer a guest: a password change needs the current one.
+    let form = login.get("/compte/mot-de-passe").await;
+    assert!(form.text.contains("Mot de passe actuel"));
+    let wrong = login
+        .post(
+            "/compte/mot-de-passe",
+            &[
+                ("actuel", "pas le bon"),
+                ("mot_de_passe", "encore un autre"),
+                ("confirmation", "encore un autre"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.text.contains("Mot de passe actuel incorrect."));
+    let right = login
+        .post(
+            "/compte/mot-de-passe",
+            &[
+                ("actuel", "mon nouveau secret"),
+                ("mot_de_passe", "encore un autre"),
+                ("confirmation", "encore un autre"),
+            ],
+        )
+        .await;
+    assert_eq!(right.location(), "/compte");
+    // An email with a password account is still simply taken.
+    let mut again = Browser::new(&router);
+    again.get("/inscription").await;
+    let taken = again
+        .post(
+            "/inscription",
+            &[
+                ("nom", "Invitée"),
+                ("email", "lea@example.fr"),
+                ("adresse", "8 place du Marché"),
+                ("code_postal", "31000"),
+                ("ville", "Toulouse"),
+                ("mot_de_passe", "un secret assez long"),
+                ("confirmation", "un secret assez long"),
+            ],
+        )
+        .await;
+    assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(taken.text.contains("Un compte existe déjà avec cet e-mail"));
+}

@@ -9,7 +9,7 @@ use ports::{Attachment, Email, OutboxMessage};
 use serde::Deserialize;
 
 use crate::billing::{CREDIT_NOTE_ISSUED, INVOICE_ISSUED};
-use crate::guests::GUEST_ACCESS;
+use crate::guests::{GUEST_ACCESS, GUEST_ACTIVATION};
 use crate::orders::{ORDER_CANCELLED, ORDER_CONFIRMATION, ORDER_VALIDATED_INTERNAL};
 use crate::payments::ORDER_PAID;
 
@@ -55,6 +55,12 @@ struct GuestPayload {
     customer: Party,
     link: String,
     expires_at: String,
+}
+
+#[derive(Deserialize)]
+struct ActivationPayload {
+    email: String,
+    link: String,
 }
 
 #[derive(Deserialize)]
@@ -154,6 +160,23 @@ pub(crate) fn compose(
                     p.customer.name,
                     p.order.number,
                     p.expires_at,
+                    p.link,
+                    signature(seller)
+                ),
+                Vec::new(),
+            )
+        }
+        GUEST_ACTIVATION => {
+            let p: ActivationPayload = payload(message)?;
+            (
+                "Confirmez votre adresse e-mail pour créer votre compte".to_owned(),
+                format!(
+                    "Bonjour,\n\nVous souhaitez créer un compte avec l'adresse {}, qui a déjà \
+                     servi à commander sans compte. Ce lien, valable 24 heures, confirme votre \
+                     adresse et vous permet de choisir votre mot de passe ; vos commandes \
+                     rejoindront votre compte :\n\n{}\n\nSi vous n'êtes pas à l'origine de \
+                     cette demande, ignorez ce message.\n\n{}",
+                    p.email,
                     p.link,
                     signature(seller)
                 ),

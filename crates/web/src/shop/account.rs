@@ -310,6 +310,17 @@ pub async fn signup(
             Ok(response)
         }
         Err(AppError::Conflict { .. }) => {
+            // The email of a guest account: proved by a link before it gets a password.
+            let email = customer.details.email.clone();
+            if let Some(email) = email {
+                if state.app.send_guest_activation(&email).await? {
+                    return Ok(Page(ActivationSentTemplate {
+                        chrome: Chrome::of(&visitor),
+                        email: email.to_string(),
+                    })
+                    .into_response());
+                }
+            }
             errors.add("email", words::EMAIL_TAKEN);
             Ok(signup_again(&visitor, form, errors, next))
         }
@@ -322,6 +333,13 @@ pub async fn signup(
         }
         Err(other) => Err(other.into()),
     }
+}
+
+#[derive(Template)]
+#[template(path = "shop/activation_sent.html")]
+struct ActivationSentTemplate {
+    chrome: Chrome,
+    email: String,
 }
 
 fn signup_again(visitor: &Visitor, form: SignupForm, errors: FormErrors, next: Next) -> Response {

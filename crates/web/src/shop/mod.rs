@@ -8,6 +8,7 @@ mod checkout;
 mod forms;
 mod guest;
 mod orders;
+mod password;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -31,6 +32,11 @@ pub fn routes() -> Router<WebState> {
         )
         .route("/deconnexion", post(account::logout))
         .route("/compte", get(account::show))
+        .route(
+            "/compte/mot-de-passe",
+            get(password::form).post(password::change),
+        )
+        .route("/compte/activer/{token}", get(password::activate))
         .route("/commande", get(checkout::start))
         .route(
             "/commande/livraison",
