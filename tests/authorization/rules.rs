@@ -481,25 +481,41 @@ fn checking_out(w: &World, r: Role) -> Vec<Case> {
     }
 }
 
-/// `POST /api/v1/carts/{id}/claim`: a customer takes a guest's cart; nobody takes another
-/// customer's.
-/// `POST /api/v1/carts/{id}/guest-checkout`: no token needed, and whatever the token it
-/// acts for a guest, who reaches guests' carts only: a customer's cart is not found.
-fn guest_checking_out(w: &World, _r: Role) -> Vec<Case> {
-    let body = json!({
-        "last_name": "Invitée",
-        "email": "guest-matrix@example.fr",
-        "mobile": "06 12 34 56 78",
-        "delivery_address": {"lines": "1 rue de la Paix", "postal_code": "75002", "town": "Paris"},
-    });
-    vec![Case::refuse(
-        "a customer's cart",
-        format!("/api/v1/carts/{}/guest-checkout", a(w).cart),
-        NotFound,
-    )
-    .body(body)]
+/// `POST /api/v1/carts/{id}/guest-checkout`: anyone checks out a guest's cart without an
+/// account; a customer's cart is not found; another customer's email (an account with a
+/// password) is refused, and the order does not go to them.
+fn guest_checking_out(w: &World, r: Role) -> Vec<Case> {
+    let path = |cart: &str| format!("/api/v1/carts/{cart}/guest-checkout");
+    let guest = |email: &str| {
+        json!({"last_name": "Invité", "email": email, "mobile": "06 12 34 56 78",
+               "delivery_address": address("1 rue de l'Invité")})
+    };
+    let (whose, customer_cart) = if r == Role::CustomerA {
+        ("B's cart", &w.other(r).cart)
+    } else {
+        ("A's cart", &a(w).cart)
+    };
+    let cart = &w.guest_checkout_carts[&r];
+    let own_email = format!("invite-{}", login_of(r));
+    let victim = if r == Role::CustomerB {
+        &a(w).login
+    } else {
+        &w.side(Role::CustomerB).login
+    };
+    vec![
+        Case::refuse(whose, path(customer_cart), NotFound).body(guest(&own_email)),
+        Case::refuse(
+            "a customer's email",
+            path(cart),
+            Problem(409, "account_exists"),
+        )
+        .body(guest(victim)),
+        Case::control("a guest's cart", path(cart), Success).body(guest(&own_email)),
+    ]
 }
 
+/// `POST /api/v1/carts/{id}/claim`: a customer takes a guest's cart; nobody takes another
+/// customer's.
 fn claiming(w: &World, r: Role) -> Vec<Case> {
     let path = |cart: &str| format!("/api/v1/carts/{cart}/claim");
     match r {

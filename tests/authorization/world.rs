@@ -173,6 +173,8 @@ pub struct World {
     sides: BTreeMap<Role, Side>,
     /// A guest's cart (nobody's), with the article in it.
     pub guest_cart: String,
+    /// For each role, a guest's cart with the article in it, to check out as a guest.
+    pub guest_checkout_carts: BTreeMap<Role, String>,
     /// An article's reference, in stock.
     pub article: String,
     /// A VAT code as it is (code, label, rate, default).
@@ -757,6 +759,10 @@ pub fn build(server: &Server, label: &'static str) -> World {
     }
 
     let guest_cart = b.guest_cart(Some(&article));
+    let guest_checkout_carts = ROLES
+        .iter()
+        .map(|role| (*role, b.guest_cart(Some(&article))))
+        .collect();
 
     let spare_account = b.post(
         "/api/v1/accounts",
@@ -773,6 +779,7 @@ pub fn build(server: &Server, label: &'static str) -> World {
     World {
         sides,
         guest_cart,
+        guest_checkout_carts,
         article,
         vat_code,
         spare_account,
