@@ -25,7 +25,7 @@ pub use delivery::{
     due_messages_are_claimed_oldest_first, leased_messages_wait_for_the_lease,
 };
 pub use invoices::{invoice_numbers_and_orders_are_unique, invoices_are_kept_as_issued};
-pub use links::links_are_stored_once_per_role;
+pub use links::{addresses_reachable_and_defaults, links_are_stored_once_per_role};
 pub use orders::{
     locked_orders_lose_no_update, order_numbers_are_unique, order_updates_append_history,
     orders_are_searched_and_paged, orders_round_trip_with_lines_and_history,

@@ -23,6 +23,7 @@ macro_rules! contract_suite {
             company_parents_and_sites,
             people_are_found_by_phone_email_and_name,
             links_are_stored_once_per_role,
+            addresses_reachable_and_defaults,
             articles_and_references,
             vat_codes_keep_one_default,
             stock_movements_apply_all_or_nothing,

@@ -7,7 +7,7 @@ use domain::party::{Link, Role};
 
 use super::support::{assert_duplicate, assert_not_found, commit, read, rollback, write};
 use crate::contract::fixtures::{adresse, full_adresse, societe, tiers, Ids};
-use crate::{Database, LinkKind, LinkRecord, PartyLinks};
+use crate::{AddressDefaults, Database, LinkKind, LinkRecord, PartyLinks};
 
 /// What `links_of_societe` / `links_of_tiers` must give, from every link stored.
 fn expected_links(
@@ -248,4 +248,165 @@ pub async fn links_are_stored_once_per_role(db: Arc<dyn Database>) {
         "after linking again",
     )
     .await;
+}
+
+/// The addresses people may name (their own, and their companies'), and their defaults
+/// ([`crate::PartyStore::addresses_reachable_from`], `address_defaults`).
+pub async fn addresses_reachable_and_defaults(db: Arc<dyn Database>) {
+    let mut ids = Ids::new();
+    let (s, s2) = (
+        societe(ids.societe(), "Mère"),
+        societe(ids.societe(), "Autre"),
+    );
+    let (t, t2, t3) = (
+        tiers(ids.tiers(), "Un", None),
+        tiers(ids.tiers(), "Deux", None),
+        tiers(ids.tiers(), "Trois", None),
+    );
+    let own = adresse(ids.adresse());
+    let company = full_adresse(ids.adresse());
+    let other = adresse(ids.adresse());
+    let shared = adresse(ids.adresse());
+    let mut tx = write(&db).await;
+    for societe in [&s, &s2] {
+        tx.insert_societe(societe).await.expect("insert_societe");
+    }
+    for person in [&t, &t2, &t3] {
+        tx.insert_tiers(person).await.expect("insert_tiers");
+    }
+    for address in [&own, &company, &other, &shared] {
+        tx.insert_adresse(address).await.expect("insert_adresse");
+    }
+    let links = [
+        LinkRecord::TiersAdresse(Link {
+            id: ids.link(),
+            from: t.id,
+            to: own.id,
+            role: Role::Customer,
+        }),
+        LinkRecord::TiersAdresse(Link {
+            id: ids.link(),
+            from: t.id,
+            to: shared.id,
+            role: Role::Payer,
+        }),
+        LinkRecord::TiersAdresse(Link {
+            id: ids.link(),
+            from: t.id,
+            to: shared.id,
+            role: Role::Recipient,
+        }),
+        LinkRecord::SocieteTiers(Link {
+            id: ids.link(),
+            from: s.id,
+            to: t.id,
+            role: Role::Customer,
+        }),
+        LinkRecord::SocieteAdresse(Link {
+            id: ids.link(),
+            from: s.id,
+            to: company.id,
+            role: Role::Customer,
+        }),
+        LinkRecord::SocieteAdresse(Link {
+            id: ids.link(),
+            from: s.id,
+            to: shared.id,
+            role: Role::Payer,
+        }),
+        LinkRecord::TiersAdresse(Link {
+            id: ids.link(),
+            from: t2.id,
+            to: other.id,
+            role: Role::Customer,
+        }),
+        LinkRecord::SocieteAdresse(Link {
+            id: ids.link(),
+            from: s2.id,
+            to: other.id,
+            role: Role::Customer,
+        }),
+    ];
+    for link in &links {
+        tx.insert_link(link).await.expect("insert_link");
+    }
+    commit(tx).await;
+
+    let reachable = |mut found: Vec<_>| {
+        found.sort();
+        found
+    };
+    let mut tx = read(&db).await;
+    let mut expected = vec![own.id, company.id, shared.id];
+    expected.sort();
+    assert_eq!(
+        reachable(
+            tx.addresses_reachable_from(&[t.id])
+                .await
+                .expect("reachable")
+        ),
+        expected,
+        "addresses_reachable_from must give the person's addresses and their companies', each once"
+    );
+    let mut both = vec![own.id, company.id, shared.id, other.id];
+    both.sort();
+    assert_eq!(
+        reachable(
+            tx.addresses_reachable_from(&[t.id, t2.id])
+                .await
+                .expect("reachable")
+        ),
+        both,
+        "addresses_reachable_from of several people must give all their addresses, each once"
+    );
+    assert!(
+        tx.addresses_reachable_from(&[t3.id])
+            .await
+            .expect("reachable")
+            .is_empty(),
+        "a person linked to nothing reaches no address"
+    );
+    assert!(
+        tx.addresses_reachable_from(&[])
+            .await
+            .expect("reachable")
+            .is_empty(),
+        "nobody reaches no address"
+    );
+    assert_eq!(
+        tx.address_defaults(t.id).await.expect("address_defaults"),
+        AddressDefaults::default(),
+        "a person's defaults are none until set"
+    );
+    drop(tx);
+
+    let set = AddressDefaults {
+        delivery: Some(own.id),
+        billing: Some(company.id),
+    };
+    let mut tx = write(&db).await;
+    tx.set_address_defaults(t.id, &set)
+        .await
+        .expect("set_address_defaults");
+    commit(tx).await;
+    let replaced = AddressDefaults {
+        delivery: None,
+        billing: Some(shared.id),
+    };
+    let mut tx = write(&db).await;
+    tx.set_address_defaults(t.id, &replaced)
+        .await
+        .expect("set_address_defaults again");
+    commit(tx).await;
+    let mut tx = read(&db).await;
+    assert_eq!(
+        tx.address_defaults(t.id).await.expect("address_defaults"),
+        replaced,
+        "set_address_defaults must replace both defaults"
+    );
+    assert_eq!(
+        tx.address_defaults(t2.id).await.expect("address_defaults"),
+        AddressDefaults::default(),
+        "one person's defaults are theirs alone"
+    );
 }
