@@ -487,12 +487,16 @@ pub(crate) async fn checkout(
 #[serde(deny_unknown_fields)]
 pub struct GuestCheckoutInput {
     /// First name.
+    #[schema(schema_with = constraints::person_name_or_null)]
     pub first_name: Option<String>,
     /// Last name.
+    #[schema(schema_with = constraints::person_name)]
     pub last_name: String,
     /// Email: the guest account's login, where the link to the order is sent.
+    #[schema(schema_with = constraints::email)]
     pub email: String,
     /// Mobile phone.
+    #[schema(schema_with = constraints::phone)]
     pub mobile: String,
     /// Where to deliver.
     pub delivery_address: AddressInput,
