@@ -30,10 +30,10 @@ pub struct Session {
 }
 
 /// The prefix of every session token, so a leaked token is easy to recognise.
-pub(crate) const TOKEN_PREFIX: &str = "oms_";
+const TOKEN_PREFIX: &str = "oms_";
 
 /// The stored form of a token.
-pub(crate) fn token_hash(token: &str) -> String {
+fn token_hash(token: &str) -> String {
     let digest = Sha256::digest(token.as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -192,18 +192,7 @@ impl App {
                 self.settings.staff_session
             }
         };
-        let token = format!(
-            "{TOKEN_PREFIX}{:032x}{:032x}",
-            self.ids.secret(),
-            self.ids.secret()
-        );
-        let record = SessionToken {
-            hash: token_hash(&token),
-            account: account.id,
-            created_at: now,
-            expires_at: now + lifetime,
-            revoked_at: None,
-        };
+        let (token, record) = self.new_session_token(&account, now + lifetime);
         transaction!(self, TxMode::Write, |tx| {
             tx.insert_token(&record).await?;
             Ok(())
@@ -213,6 +202,28 @@ impl App {
             account,
             expires_at: record.expires_at,
         })
+    }
+
+    /// A new session token of an account: the token itself (256 random bits, given once)
+    /// and its record (to store: its hash only).
+    pub(crate) fn new_session_token(
+        &self,
+        account: &Account,
+        expires_at: time::OffsetDateTime,
+    ) -> (String, SessionToken) {
+        let token = format!(
+            "{TOKEN_PREFIX}{:032x}{:032x}",
+            self.ids.secret(),
+            self.ids.secret()
+        );
+        let record = SessionToken {
+            hash: token_hash(&token),
+            account: account.id,
+            created_at: self.now(),
+            expires_at,
+            revoked_at: None,
+        };
+        (token, record)
     }
 
     /// Who a session token stands for.

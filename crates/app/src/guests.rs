@@ -12,10 +12,10 @@
 use domain::account::{Account, AccountRole, Password};
 use domain::ids::{AccountId, AdresseId, CartId, TiersId};
 use domain::party::{AdresseDetails, Email, Role, TiersDetails};
-use ports::{SessionToken, TxMode};
+use ports::TxMode;
 use serde_json::json;
 
-use crate::accounts::{caller_of, duplicate_login, token_hash, Session, TOKEN_PREFIX};
+use crate::accounts::{caller_of, duplicate_login, Session};
 use crate::carts::Checkout;
 use crate::orders::{PlacedOrder, ShortagePolicy};
 use crate::outbox::new_message;
@@ -183,18 +183,7 @@ impl App {
         details: &TiersDetails,
     ) -> Result<Session, AppError> {
         let now = self.now();
-        let token = format!(
-            "{TOKEN_PREFIX}{:032x}{:032x}",
-            self.ids.secret(),
-            self.ids.secret()
-        );
-        let record = SessionToken {
-            hash: token_hash(&token),
-            account: account.id,
-            created_at: now,
-            expires_at: now + self.settings.guest_link,
-            revoked_at: None,
-        };
+        let (token, record) = self.new_session_token(account, now + self.settings.guest_link);
         let name = match &details.first_name {
             Some(first) => format!("{first} {}", details.last_name),
             None => details.last_name.to_string(),
@@ -322,26 +311,5 @@ impl App {
             tx.set_password(account.id, &new_hash).await?;
             Ok(())
         })
-    }
-
-    /// A new session token of an account, and its record (to store).
-    fn new_session_token(
-        &self,
-        account: &Account,
-        expires_at: time::OffsetDateTime,
-    ) -> (String, SessionToken) {
-        let token = format!(
-            "{TOKEN_PREFIX}{:032x}{:032x}",
-            self.ids.secret(),
-            self.ids.secret()
-        );
-        let record = SessionToken {
-            hash: token_hash(&token),
-            account: account.id,
-            created_at: self.now(),
-            expires_at,
-            revoked_at: None,
-        };
-        (token, record)
     }
 }
