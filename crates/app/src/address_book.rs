@@ -12,7 +12,7 @@ use ports::{AddressDefaults, EntityKind, LinkKind, LinkRecord, Transaction, TxMo
 use serde::Serialize;
 
 use crate::audit::Diff;
-use crate::parties::existing_adresse;
+use crate::parties::{address_changes, existing_adresse};
 use crate::scope::unknown_address;
 use crate::{Access, App, AppError, Caller};
 
@@ -156,26 +156,10 @@ impl App {
                 }))
                 .await?;
             }
-            let mut defaults = tx.address_defaults(me).await?;
-            let replaced = |slot: Option<AdresseId>| slot.map(|a| if a == id { new_id } else { a });
-            let moved = AddressDefaults {
-                delivery: replaced(defaults.delivery),
-                billing: replaced(defaults.billing),
-            };
-            if moved != defaults {
-                defaults = moved;
-                tx.set_address_defaults(me, &defaults).await?;
-            }
-            let (b, a) = (&before.details, details);
+            move_defaults(&mut *tx, me, id, Some(new_id)).await?;
             let mut diff = Diff::default();
-            diff.note(format!("replaces address {id}"))
-                .field("lines", &b.lines, &a.lines)
-                .field("postal_code", &b.postal_code, &a.postal_code)
-                .field("town", &b.town, &a.town)
-                .field("country", &b.country, &a.country)
-                .field("access_notes", &b.access_notes, &a.access_notes)
-                .field("landline", &b.landline, &a.landline)
-                .field("bank_details", &b.bank_details, &a.bank_details);
+            diff.note(format!("replaces address {id}"));
+            address_changes(&mut diff, &before.details, details);
             diff.record(&mut *tx, EntityKind::Adresse, new_id, caller, now)
                 .await?;
             Ok(after)
@@ -193,16 +177,7 @@ impl App {
             for link in links_to(&mut *tx, me, id).await? {
                 tx.delete_link(LinkKind::TiersAdresse, link.id).await?;
             }
-            let defaults = tx.address_defaults(me).await?;
-            let kept = |slot: Option<AdresseId>| slot.filter(|&a| a != id);
-            let after = AddressDefaults {
-                delivery: kept(defaults.delivery),
-                billing: kept(defaults.billing),
-            };
-            if after != defaults {
-                tx.set_address_defaults(me, &after).await?;
-            }
-            Ok(())
+            move_defaults(&mut *tx, me, id, None).await
         })
     }
 
@@ -232,6 +207,26 @@ impl App {
             read_book(&mut *tx, me).await
         })
     }
+}
+
+/// Makes the person's defaults that were `from` be `to` (none when the address leaves the
+/// book), writing only when one of them changes.
+async fn move_defaults(
+    tx: &mut dyn Transaction,
+    me: TiersId,
+    from: AdresseId,
+    to: Option<AdresseId>,
+) -> Result<(), AppError> {
+    let before = tx.address_defaults(me).await?;
+    let moved = |slot: Option<AdresseId>| if slot == Some(from) { to } else { slot };
+    let after = AddressDefaults {
+        delivery: moved(before.delivery),
+        billing: moved(before.billing),
+    };
+    if after != before {
+        tx.set_address_defaults(me, &after).await?;
+    }
+    Ok(())
 }
 
 /// The person's own address links.

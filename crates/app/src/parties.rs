@@ -447,15 +447,8 @@ impl App {
         let now = self.now();
         transaction!(self, TxMode::Write, |tx| {
             let before = existing_adresse(&mut *tx, id).await?;
-            let (b, a) = (&before.details, details);
             let mut diff = Diff::default();
-            diff.field("lines", &b.lines, &a.lines)
-                .field("postal_code", &b.postal_code, &a.postal_code)
-                .field("town", &b.town, &a.town)
-                .field("country", &b.country, &a.country)
-                .field("access_notes", &b.access_notes, &a.access_notes)
-                .field("landline", &b.landline, &a.landline)
-                .field("bank_details", &b.bank_details, &a.bank_details);
+            address_changes(&mut diff, &before.details, details);
             if diff.is_empty() {
                 return Ok(before);
             }
@@ -615,6 +608,18 @@ pub(crate) async fn existing_societe(
     tx.get_societe(id)
         .await?
         .ok_or_else(|| AppError::not_found("company", id))
+}
+
+/// Notes what changes between two versions of an address, field by field, for the record.
+pub(crate) fn address_changes(diff: &mut Diff, before: &AdresseDetails, after: &AdresseDetails) {
+    let (b, a) = (before, after);
+    diff.field("lines", &b.lines, &a.lines)
+        .field("postal_code", &b.postal_code, &a.postal_code)
+        .field("town", &b.town, &a.town)
+        .field("country", &b.country, &a.country)
+        .field("access_notes", &b.access_notes, &a.access_notes)
+        .field("landline", &b.landline, &a.landline)
+        .field("bank_details", &b.bank_details, &a.bank_details);
 }
 
 pub(crate) async fn existing_adresse(
