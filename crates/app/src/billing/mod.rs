@@ -15,6 +15,7 @@ pub(crate) use issue::{
     credit_note_due, handle_internal, invoice_due, invoice_due_message, is_internal,
 };
 pub use issue::{CREDIT_NOTE_DUE, CREDIT_NOTE_ISSUED, INVOICE_DUE, INVOICE_ISSUED};
+pub(crate) use queries::is_delivered;
 pub use queries::InvoiceDocument;
 
 use domain::billing::{PostalAddress, Seller, Siren, Siret, VatNumber};

@@ -17,6 +17,12 @@ pub struct InvoiceDocument {
     pub pdf: Vec<u8>,
 }
 
+/// Whether an order is delivered, and so has a delivery note: validated or fulfilled.
+pub(crate) fn is_delivered(order: &Commande) -> bool {
+    use domain::order::OrderState;
+    matches!(order.state(), OrderState::Validated | OrderState::Fulfilled)
+}
+
 /// A document that cannot be rendered is a fault of the product, not of the request.
 fn render_error(err: documents::DocumentError) -> AppError {
     AppError::Store(ports::StoreError::Other(
@@ -115,8 +121,7 @@ impl App {
         tx: &mut dyn Transaction,
         order: &Commande,
     ) -> Result<DeliveryNote, AppError> {
-        use domain::order::OrderState;
-        if !matches!(order.state(), OrderState::Validated | OrderState::Fulfilled) {
+        if !is_delivered(order) {
             return Err(AppError::Conflict {
                 code: "not_delivered",
                 message: format!(

@@ -27,7 +27,9 @@ use time::OffsetDateTime;
 
 pub use emails::Unwritable;
 
-use crate::billing::{handle_internal, is_internal, CREDIT_NOTE_ISSUED, INVOICE_ISSUED};
+use crate::billing::{
+    handle_internal, is_delivered, is_internal, CREDIT_NOTE_ISSUED, INVOICE_ISSUED,
+};
 use crate::{App, AppError};
 use emails::{compose, Extras};
 
@@ -352,17 +354,10 @@ impl App {
                                         // An order cancelled since is delivered no more:
                                         // the email then carries no delivery note, and
                                         // does not say it does.
-                                        Some(order) => {
-                                            match self.delivery_note(&mut *tx, &order).await {
-                                                Ok(note) => Some(note),
-                                                Err(AppError::Conflict {
-                                                    code: "not_delivered",
-                                                    ..
-                                                }) => None,
-                                                Err(other) => return Err(other),
-                                            }
+                                        Some(order) if is_delivered(&order) => {
+                                            Some(self.delivery_note(&mut *tx, &order).await?)
                                         }
-                                        None => None,
+                                        _ => None,
                                     }
                                 }
                             };
