@@ -220,7 +220,11 @@ impl App {
                     "the cart is empty: add articles before checking out",
                 ));
             }
-            let defaults = tx.address_defaults(checkout.customer).await?;
+            // The customer's defaults are read only when the checkout leaves an address out.
+            let defaults = match (checkout.delivery_address, checkout.billing_address) {
+                (Some(_), Some(_)) => ports::AddressDefaults::default(),
+                _ => tx.address_defaults(checkout.customer).await?,
+            };
             let delivery_address =
                 checkout
                     .delivery_address
